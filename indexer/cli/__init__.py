@@ -1,0 +1,44 @@
+"""``kb``: the Expert Answers command line, a thin layer over ``kb`` and ``indexer``.
+
+Each command parses its arguments, calls the same functions the desktop app calls, and prints
+(JSON with ``--json``). It holds no logic of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kb import __version__
+
+from indexer.cli import content_cmds, journey_cmds, search_cmds
+from indexer.cli.output import error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kb", description="Expert Answers knowledge base.")
+    parser.add_argument("--home", metavar="DIR", help="data home (default: $EXPERT_ANSWERS_HOME or the user data dir)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    content_cmds.register(sub)
+    journey_cmds.register(sub)
+    search_cmds.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except (ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
+        error(str(exc).strip("'\""))
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Helpers every command group shares: the ``--json`` flag and opening the workspace."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from indexer.cli.output import progress_bar
+from indexer.workspace import SEED_CONTENT, Workspace
+
+
+def add_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def open_workspace(args: argparse.Namespace, *, seed: str = SEED_CONTENT) -> Workspace:
+    """Open the home; first use imports the bundled content with a progress bar on stderr."""
+    with progress_bar(enabled=sys.stderr.isatty()) as progress:
+        ws = Workspace.open(args.home, seed=seed, progress=progress)
+    for notice in ws.notices:
+        print(notice, file=sys.stderr)
+    return ws

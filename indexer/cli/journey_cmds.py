@@ -1,0 +1,183 @@
+"""Buyer-journey commands: deals and their stages, the answer log, and the gap queue."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from rich.table import Table
+
+from kb.services import answer_log, deals, gaps
+
+from indexer.cli.common import add_json, open_workspace
+from indexer.cli.output import console, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    deal = sub.add_parser("deal", help="deals and their journey stages").add_subparsers(dest="deal_cmd", required=True)
+    p = add_json(deal.add_parser("create", help="create a deal; prints its id"))
+    p.add_argument("name")
+    p.add_argument("--account", default="")
+    p.add_argument("--owner", default="")
+    p.add_argument("--stage", help="starting stage (default: the first)")
+    p.set_defaults(func=cmd_deal_create)
+    p = add_json(deal.add_parser("stage", help="move a deal to a stage, forward or back"))
+    p.add_argument("id")
+    p.add_argument("stage")
+    p.add_argument("--note", default="")
+    p.set_defaults(func=cmd_deal_stage)
+    p = add_json(deal.add_parser("status", help="mark a deal open, won (enters results) or lost (enters win-back)"))
+    p.add_argument("id")
+    p.add_argument("status", choices=deals.DEAL_STATUSES)
+    p.add_argument("--note", default="")
+    p.set_defaults(func=cmd_deal_status)
+    p = add_json(deal.add_parser("stakeholder", help="add a stakeholder with a role"))
+    p.add_argument("id")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=deals.ROLES)
+    p.set_defaults(func=cmd_deal_stakeholder)
+    p = add_json(deal.add_parser("list", help="list deals"))
+    p.add_argument("--status", choices=deals.DEAL_STATUSES)
+    p.set_defaults(func=cmd_deal_list)
+    p = add_json(deal.add_parser("show", help="a deal with its stage history"))
+    p.add_argument("id")
+    p.set_defaults(func=cmd_deal_show)
+
+    log = sub.add_parser("log", help="the answer log").add_subparsers(dest="log_cmd", required=True)
+    p = add_json(log.add_parser("add", help="log a question (no deal: stage 'unknown')"))
+    p.add_argument("--deal")
+    p.add_argument("--question", required=True)
+    p.add_argument("--item", action="append", default=[], help="item used (repeatable)")
+    p.add_argument("--outcome", choices=answer_log.OUTCOMES)
+    p.add_argument("--role", choices=deals.ROLES)
+    p.add_argument("--rank", type=int)
+    p.add_argument("--seconds", type=float)
+    p.add_argument("--rep", default="")
+    p.set_defaults(func=cmd_log_add)
+    p = add_json(log.add_parser("list", help="newest entries first"))
+    p.add_argument("--deal")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_log_list)
+
+    p = add_json(sub.add_parser("gaps", help="questions with no good answer, for the experts"))
+    p.add_argument("--status", choices=(*gaps.GAP_STATUSES, "all"), default="open")
+    p.set_defaults(func=cmd_gaps)
+
+
+def _deal_json(d: deals.DealRecord) -> dict[str, object]:
+    data = dataclasses.asdict(d)
+    data["history"] = [
+        {"from": e.from_stage, "to": e.to_stage, "at": e.at, "note": e.note, "status": e.status, "backward": e.backward}
+        for e in d.history
+    ]
+    data["stakeholders"] = [{"name": n, "role": r} for n, r in d.stakeholders]
+    return data
+
+
+def _print_deal(d: deals.DealRecord) -> None:
+    console.print(f"[bold]{d.name}[/] ({d.id}) — {d.account}, {d.status}, stage [bold]{d.stage}[/]", highlight=False)
+    for e in d.history:
+        arrow = "[red]↩ back[/]" if e.backward else "→"
+        status = f" [{e.status}]" if e.status and e.from_stage else ""
+        console.print(f"  {e.at:%Y-%m-%d} {e.from_stage or '·'} {arrow} {e.to_stage}{status}  {e.note}", highlight=False)
+
+
+def cmd_deal_create(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        d = deals.create_deal(s, args.name, account=args.account, owner=args.owner, stage=args.stage)
+    print_json(_deal_json(d)) if args.json else print(d.id)
+    return 0
+
+
+def cmd_deal_stage(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        d = deals.move_stage(s, args.id, args.stage, note=args.note)
+    print_json(_deal_json(d)) if args.json else _print_deal(d)
+    return 0
+
+
+def cmd_deal_status(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        d = deals.set_status(s, args.id, args.status, note=args.note)
+    print_json(_deal_json(d)) if args.json else _print_deal(d)
+    return 0
+
+
+def cmd_deal_stakeholder(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        d = deals.add_stakeholder(s, args.id, args.name, args.role)
+    print_json(_deal_json(d)) if args.json else _print_deal(d)
+    return 0
+
+
+def cmd_deal_list(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        rows = deals.list_deals(s, status=args.status)
+    if args.json:
+        print_json([{k: v for k, v in _deal_json(d).items() if k != "history"} for d in rows])
+        return 0
+    table = Table("id", "name", "account", "status", "stage", "moves back")
+    for d in rows:
+        table.add_row(d.id, d.name, d.account, d.status, d.stage, str(sum(e.backward for e in d.history)))
+    console.print(table)
+    return 0
+
+
+def cmd_deal_show(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        d = deals.get_deal(s, args.id)
+    print_json(_deal_json(d)) if args.json else _print_deal(d)
+    return 0
+
+
+def cmd_log_add(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        for item_id in args.item:
+            if ws.get_item(item_id) is None:
+                raise KeyError(f"no item {item_id!r}")
+        entry = answer_log.add_entry(
+            s, args.question, deal_id=args.deal, item_ids=args.item, outcome=args.outcome, role=args.role,
+            search_text=args.question, chosen_rank=args.rank, seconds=args.seconds, rep=args.rep,
+        )  # fmt: skip
+    if args.json:
+        print_json(entry)
+    else:
+        gap = f"; gap #{entry.gap_id} filed" if entry.gap_id else ""
+        console.print(f"Logged #{entry.id} at stage {entry.stage} ({entry.outcome}){gap}", highlight=False)
+    return 0
+
+
+def cmd_log_list(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        rows = answer_log.list_entries(s, deal_id=args.deal, limit=args.limit)
+    if args.json:
+        print_json(rows)
+        return 0
+    table = Table("#", "when", "deal", "stage", "outcome", "question", "items")
+    for e in rows:
+        table.add_row(str(e.id), f"{e.at:%Y-%m-%d %H:%M}", e.deal_id or "—", e.stage, e.outcome, e.question,
+                      ", ".join(e.item_ids))  # fmt: skip
+    console.print(table)
+    return 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with ws.store.session() as s:
+        rows = gaps.list_gaps(s, status=None if args.status == "all" else args.status)
+    if args.json:
+        print_json(rows)
+        return 0
+    table = Table("#", "raised", "stage", "deal", "status", "question")
+    for g in rows:
+        table.add_row(str(g.id), f"{g.created_at:%Y-%m-%d}", g.stage, g.deal_id or "—", g.status, g.question)
+    console.print(table)
+    return 0

@@ -1,0 +1,59 @@
+"""Printing for the CLI: JSON for scripts, rich tables for people, a progress bar on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kb.progress import ProgressFn
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+def error(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
+    """A ProgressFn that drives a rich bar on stderr (stdout stays clean for ``--json``)."""
+    if not enabled:
+        yield lambda done, total, label: None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    )  # fmt: skip
+    tasks: dict[str, Any] = {}
+
+    def update(done: int, total: int, label: str) -> None:
+        key = label.split(" ")[0]
+        if key not in tasks:
+            tasks[key] = bar.add_task(label, total=total or None)
+        bar.update(tasks[key], completed=done, total=total or None, description=label)
+
+    with bar:
+        yield update

@@ -1,0 +1,172 @@
+"""A home opened for use: the database (source of truth) and the search index kept in step.
+
+Every write that changes what search should find goes through here, so the CLI and the desktop
+app cannot forget to update the index. Built once per process and passed to whoever needs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from kb.demo import DemoReport, seed_demo
+from kb.importing import ImportReport, import_path
+from kb.paths import BUNDLED_CONTENT, Home
+from kb.progress import ProgressFn, no_progress
+from kb.records import ItemRecord
+from kb.services import answer_log, deals, gaps, items
+from kb.store import Store
+
+from indexer.results import SearchFilters, SearchResult
+from indexer.search_index import SearchIndex
+
+SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
+
+
+class Workspace:
+    def __init__(self, store: Store, index: SearchIndex) -> None:
+        self.store = store
+        self.index = index
+        self.home = store.home
+        self._write_lock = threading.Lock()  # one index writer at a time within the process
+        self.notices: list[str] = []
+
+    @classmethod
+    def open(
+        cls, home: Home | str | Path | None = None, *, seed: str = SEED_CONTENT, progress: ProgressFn = no_progress
+    ) -> "Workspace":
+        """Open (creating if needed) a home; an empty one is filled from the bundled content."""
+        home = home if isinstance(home, Home) else Home.resolve(home)
+        home.ensure()
+        bundled_synonyms = BUNDLED_CONTENT / "synonyms.txt"
+        if seed != SEED_NONE and not home.synonyms_path.exists() and bundled_synonyms.exists():
+            shutil.copyfile(bundled_synonyms, home.synonyms_path)
+        store = Store(home)
+        ws = cls(store, SearchIndex(home.index_dir, home.synonyms_path))
+        if seed != SEED_NONE and store.is_empty():
+            ws.first_run(progress, demo=seed == SEED_DEMO)
+        else:
+            ws.ensure_index(progress)
+        return ws
+
+    def first_run(self, progress: ProgressFn = no_progress, *, demo: bool = False) -> ImportReport:
+        report = self.import_path(BUNDLED_CONTENT, progress)
+        if demo:
+            self.load_demo(progress)
+        self.notices.append(f"Imported {report.loaded} items from the bundled demo content.")
+        return report
+
+    def load_demo(self, progress: ProgressFn = no_progress) -> DemoReport:
+        progress(0, 0, "Loading demo deals and answer log")
+        return seed_demo(self.store)
+
+    # -- index upkeep ---------------------------------------------------------------------------
+    def ensure_index(self, progress: ProgressFn = no_progress) -> str | None:
+        """Rebuild from the database when the index is missing, corrupt or of an older schema."""
+        reason = self.index.needs_rebuild()
+        if reason:
+            self.notices.append(f"Rebuilt the search index ({reason}).")
+            self.rebuild_index(progress)
+        return reason
+
+    def rebuild_index(self, progress: ProgressFn = no_progress) -> int:
+        with self._write_lock, self.store.session() as s:
+            total = sum(items.count_items(s).values())
+            return self.index.rebuild(items.iter_records(s), total=total, progress=progress)
+
+    def _reindex(self, records: Iterable[ItemRecord]) -> None:
+        records = list(records)
+        if records:
+            with self._write_lock:
+                self.index.upsert(records)
+
+    # -- content ---------------------------------------------------------------------------------
+    def import_path(self, path: Path, progress: ProgressFn = no_progress) -> ImportReport:
+        progress(0, 0, f"Reading {path.name}")
+        report = import_path(self.store, Path(path))
+        if self.index.needs_rebuild():
+            self.rebuild_index(progress)
+        else:
+            progress(0, len(report.changed), "Indexing")
+            self._reindex(report.changed)
+            progress(len(report.changed), len(report.changed), "Indexed")
+        return report
+
+    def save_item(self, record: ItemRecord, *, saved_by: str = "") -> ItemRecord:
+        with self.store.session() as s:
+            summary = items.save_records(s, [record], saved_by=saved_by)
+        self._reindex(summary.changed)
+        return summary.changed[0] if summary.changed else record
+
+    def set_item_status(self, item_id: str, status: str, *, saved_by: str = "") -> ItemRecord:
+        with self.store.session() as s:
+            record = items.set_status(s, item_id, status, saved_by=saved_by)
+        self._reindex([record])
+        return record
+
+    def get_item(self, item_id: str) -> ItemRecord | None:
+        with self.store.session() as s:
+            return items.get_item(s, item_id)
+
+    def records(self, *, include_archived: bool = True) -> list[ItemRecord]:
+        with self.store.session() as s:
+            return items.all_records(s, include_archived=include_archived)
+
+    # -- search ----------------------------------------------------------------------------------
+    def deal_stage(self, deal_id: str | None) -> str | None:
+        if not deal_id:
+            return None
+        with self.store.session() as s:
+            return deals.get_deal(s, deal_id).stage
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        deal_id: str | None = None,
+        stage: str | None = None,
+        filters: SearchFilters | None = None,
+        expert: bool = False,
+    ) -> SearchResult:
+        """The one search path for the app, the CLI and the evaluation."""
+        stage = stage or self.deal_stage(deal_id)
+        result = self.index.search(
+            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else ()
+        )
+        if any(not h.title for h in result.hits):
+            hits = [h if h.title else replace(h, title=_title_from(h.snippet)) for h in result.hits]
+            result = replace(result, hits=hits)
+        return result
+
+    # -- overview --------------------------------------------------------------------------------
+    def stats(self) -> dict[str, object]:
+        with self.store.session() as s:
+            counts = items.count_items(s)
+            return {
+                "articles": counts.get("article", 0),
+                "qa": counts.get("qa", 0),
+                "stages": self.store.stage_keys(),
+                "deals": deals.count_deals(s),
+                "log_entries": answer_log.count_entries(s),
+                "gaps": gaps.count_gaps(s),
+                "stale": len(items.stale_records(s)),
+                "indexed": self.index.doc_count(),
+                "home": str(self.home.root),
+            }
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+
+
+def _title_from(snippet: str, words: int = 12) -> str:
+    """Items imported without a title (BEIR answers) are shown by their first words."""
+    import re
+
+    plain = re.sub(r"<[^>]+>", "", snippet)
+    parts = plain.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

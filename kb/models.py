@@ -1,0 +1,153 @@
+"""SQLAlchemy 2 typed models: the single source of truth (the search index is derived from it).
+
+Only portable column types are used (JSON, not SQLite's json1 tricks), so the same models run on
+PostgreSQL for teams. Answer-log entries and stage events are append-only by design.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class JourneyStage(Base):
+    __tablename__ = "journey_stages"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    phrasings: Mapped[list[str]] = mapped_column(default=list)
+    area: Mapped[str] = mapped_column(String(80), default="", index=True)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    stages: Mapped[list[str]] = mapped_column(default=list)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(16), default="published", index=True)
+    verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_days: Mapped[int] = mapped_column(Integer, default=180)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    versions: Mapped[list[ItemVersion]] = relationship(
+        back_populates="item", order_by="ItemVersion.version", cascade="all, delete-orphan"
+    )
+
+
+class ItemVersion(Base):
+    """A snapshot of every saved state, so experts can diff and restore."""
+
+    __tablename__ = "item_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column()
+    saved_by: Mapped[str] = mapped_column(String(120), default="")
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    item: Mapped[Item] = relationship(back_populates="versions")
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    account: Mapped[str] = mapped_column(String(200), default="")
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    history: Mapped[list[StageEvent]] = relationship(
+        back_populates="deal", order_by="StageEvent.id", cascade="all, delete-orphan"
+    )
+    stakeholders: Mapped[list[Stakeholder]] = relationship(
+        back_populates="deal", order_by="Stakeholder.id", cascade="all, delete-orphan"
+    )
+
+
+class StageEvent(Base):
+    """Append-only: a move back to an earlier stage is a normal event, never an error."""
+
+    __tablename__ = "stage_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    deal_id: Mapped[str] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    to_stage: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    deal: Mapped[Deal] = relationship(back_populates="history")
+
+
+class Stakeholder(Base):
+    __tablename__ = "stakeholders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    deal_id: Mapped[str] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    deal: Mapped[Deal] = relationship(back_populates="stakeholders")
+
+
+class AnswerLogEntry(Base):
+    """What a prospect asked, in which stage, and what the rep answered with.
+
+    ``stage`` is copied at logging time: later moves of the deal must not rewrite history.
+    """
+
+    __tablename__ = "answer_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    deal_id: Mapped[str | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
+    stage: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    chosen_rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    rep: Mapped[str] = mapped_column(String(120), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    items: Mapped[list[AnswerLogItem]] = relationship(
+        order_by="AnswerLogItem.position", cascade="all, delete-orphan"
+    )
+
+
+class AnswerLogItem(Base):
+    __tablename__ = "answer_log_items"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("answer_log.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No foreign key to items: the log must survive an item's deletion unchanged.
+    item_id: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class Gap(Base):
+    __tablename__ = "gaps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    log_entry_id: Mapped[int | None] = mapped_column(ForeignKey("answer_log.id", ondelete="SET NULL"), nullable=True)
+    deal_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    answered_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

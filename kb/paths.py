@@ -1,0 +1,74 @@
+"""Every filesystem location the app uses, resolved in one place.
+
+Precedence: an explicit ``--home`` argument, then ``EXPERT_ANSWERS_HOME``, then the platform's
+user data dir (platformdirs). Tests and the CLI point this at a temporary folder; nothing else in
+the code base builds a path under the home by hand.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "ExpertAnswers"
+APP_AUTHOR = "ExpertAnswers"
+HOME_ENV = "EXPERT_ANSWERS_HOME"
+DB_URL_ENV = "EXPERT_ANSWERS_DB_URL"
+
+#: The demo knowledge base shipped with the source tree (``content/`` next to ``kb/``).
+BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return user_data_path(APP_NAME, APP_AUTHOR)
+
+
+@dataclass(frozen=True)
+class Home:
+    """A data home: database, search index, backups and settings for one user."""
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> "Home":
+        return cls(resolve_home(explicit))
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / "expert-answers.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / "settings.toml"
+
+    @property
+    def synonyms_path(self) -> Path:
+        """Experts edit the synonyms in their home; the bundled list seeds it on first use."""
+        return self.root / "synonyms.txt"
+
+    @property
+    def stages_path(self) -> Path:
+        return self.root / "stages.toml"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / "backups"
+
+    def db_url(self) -> str:
+        return os.environ.get(DB_URL_ENV) or f"sqlite:///{self.db_path}"
+
+    def ensure(self) -> "Home":
+        self.root.mkdir(parents=True, exist_ok=True)
+        return self

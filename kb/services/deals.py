@@ -1,0 +1,172 @@
+"""Deals and their journey: an append-only history where moving back is normal, never an error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from kb.content_format import slugify
+from kb.models import Deal, JourneyStage, StageEvent, Stakeholder, utcnow
+
+DEAL_STATUSES = ("open", "won", "lost")
+ROLES = ("economic-buyer", "technical-evaluator", "end-user", "procurement", "legal", "champion")
+
+
+class DealError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StageEventRecord:
+    from_stage: str | None
+    to_stage: str
+    at: datetime
+    note: str
+    status: str | None
+    backward: bool
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    id: str
+    name: str
+    account: str
+    owner: str
+    status: str
+    stage: str
+    created_at: datetime
+    updated_at: datetime
+    history: tuple[StageEventRecord, ...] = ()
+    stakeholders: tuple[tuple[str, str], ...] = field(default=())
+
+
+def stage_order(session: Session) -> list[str]:
+    return list(session.scalars(select(JourneyStage.key).order_by(JourneyStage.position)))
+
+
+def _check_stage(session: Session, stage: str) -> None:
+    if session.get(JourneyStage, stage) is None:
+        raise DealError(f"unknown stage {stage!r}; expected one of {', '.join(stage_order(session))}")
+
+
+def _record(deal: Deal, order: list[str]) -> DealRecord:
+    pos = {k: i for i, k in enumerate(order)}
+    history = tuple(
+        StageEventRecord(
+            e.from_stage, e.to_stage, e.at, e.note, e.status,
+            e.from_stage is not None and pos.get(e.to_stage, 0) < pos.get(e.from_stage, 0),
+        )  # fmt: skip
+        for e in deal.history
+    )
+    return DealRecord(
+        deal.id, deal.name, deal.account, deal.owner, deal.status, deal.stage, deal.created_at,
+        deal.updated_at, history, tuple((s.name, s.role) for s in deal.stakeholders),
+    )  # fmt: skip
+
+
+def _unique_id(session: Session, name: str) -> str:
+    base = slugify(name, 50)
+    candidate, n = base, 2
+    while session.get(Deal, candidate) is not None:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def create_deal(
+    session: Session,
+    name: str,
+    *,
+    account: str = "",
+    owner: str = "",
+    stage: str | None = None,
+    deal_id: str | None = None,
+    at: datetime | None = None,
+    note: str = "",
+) -> DealRecord:
+    name = name.strip()
+    if not name:
+        raise DealError("a deal needs a name")
+    order = stage_order(session)
+    stage = stage or order[0]
+    _check_stage(session, stage)
+    at = at or utcnow()
+    deal = Deal(
+        id=deal_id or _unique_id(session, name), name=name, account=account.strip() or name, owner=owner,
+        status="open", stage=stage, created_at=at, updated_at=at,
+    )  # fmt: skip
+    deal.history.append(StageEvent(from_stage=None, to_stage=stage, at=at, note=note, status="open"))
+    session.add(deal)
+    session.flush()
+    return _record(deal, order)
+
+
+def _load(session: Session, deal_id: str) -> Deal:
+    deal = session.get(Deal, deal_id, options=[selectinload(Deal.history), selectinload(Deal.stakeholders)])
+    if deal is None:
+        raise DealError(f"no deal {deal_id!r}")
+    return deal
+
+
+def move_stage(
+    session: Session, deal_id: str, stage: str, *, note: str = "", at: datetime | None = None
+) -> DealRecord:
+    """Record a move to any stage, forward or back: buyers loop, and the log should show it."""
+    _check_stage(session, stage)
+    deal = _load(session, deal_id)
+    at = at or utcnow()
+    deal.history.append(StageEvent(from_stage=deal.stage, to_stage=stage, at=at, note=note))
+    deal.stage = stage
+    deal.updated_at = at
+    session.flush()
+    return _record(deal, stage_order(session))
+
+
+def set_status(
+    session: Session, deal_id: str, status: str, *, note: str = "", at: datetime | None = None, follow: bool = True
+) -> DealRecord:
+    """Won deals enter ``results``; lost deals enter ``win-back`` (when configured and ``follow``)."""
+    if status not in DEAL_STATUSES:
+        raise DealError(f"unknown status {status!r}; expected one of {', '.join(DEAL_STATUSES)}")
+    deal = _load(session, deal_id)
+    order = stage_order(session)
+    next_stage = {"won": "results", "lost": "win-back"}.get(status) if follow else None
+    to_stage = next_stage if next_stage in order else deal.stage
+    at = at or utcnow()
+    deal.history.append(StageEvent(from_stage=deal.stage, to_stage=to_stage, at=at, note=note, status=status))
+    deal.status = status
+    deal.stage = to_stage
+    deal.updated_at = at
+    session.flush()
+    return _record(deal, order)
+
+
+def add_stakeholder(session: Session, deal_id: str, name: str, role: str) -> DealRecord:
+    if role not in ROLES:
+        raise DealError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    deal = _load(session, deal_id)
+    deal.stakeholders.append(Stakeholder(name=name.strip(), role=role))
+    session.flush()
+    return _record(deal, stage_order(session))
+
+
+def get_deal(session: Session, deal_id: str) -> DealRecord:
+    return _record(_load(session, deal_id), stage_order(session))
+
+
+def list_deals(session: Session, *, status: str | None = None) -> list[DealRecord]:
+    stmt = (
+        select(Deal)
+        .options(selectinload(Deal.history), selectinload(Deal.stakeholders))
+        .order_by(Deal.updated_at.desc(), Deal.id)
+    )
+    if status:
+        stmt = stmt.where(Deal.status == status)
+    order = stage_order(session)
+    return [_record(d, order) for d in session.scalars(stmt)]
+
+
+def count_deals(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Deal)) or 0
