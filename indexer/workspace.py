@@ -6,9 +6,11 @@ app cannot forget to update the index. Built once per process and passed to whoe
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,8 +67,17 @@ class Workspace:
 
     # -- index upkeep ---------------------------------------------------------------------------
     def ensure_index(self, progress: ProgressFn = no_progress) -> str | None:
-        """Rebuild from the database when the index is missing, corrupt or of an older schema."""
+        """Rebuild from the database when the index is missing, corrupt, of an older schema, or
+        when a previous run was killed between committing to the database and updating the index."""
         reason = self.index.needs_rebuild()
+        abandoned = self.home.abandoned_markers()
+        if reason is None and abandoned:
+            reason = "an earlier run stopped before the index caught up with the database"
+        if reason is None:
+            with self.store.session() as s:
+                expected = sum(items.count_items(s).values())
+            if expected != self.index.doc_count():
+                reason = f"index holds {self.index.doc_count()} items, the database {expected}"
         if reason:
             self.notices.append(f"Rebuilt the search index ({reason}).")
             self.rebuild_index(progress)
@@ -75,7 +86,22 @@ class Workspace:
     def rebuild_index(self, progress: ProgressFn = no_progress) -> int:
         with self._write_lock, self.store.session() as s:
             total = sum(items.count_items(s).values())
-            return self.index.rebuild(items.iter_records(s), total=total, progress=progress)
+            n = self.index.rebuild(items.iter_records(s), total=total, progress=progress)
+        for marker in self.home.abandoned_markers():
+            marker.unlink(missing_ok=True)
+        return n
+
+    @contextmanager
+    def _index_follows(self) -> Iterator[None]:
+        """Mark the home while a database write has not reached the index yet.
+
+        If the process dies in between (SIGKILL, power loss), the marker survives and the next
+        open rebuilds the index from the database, which stays the source of truth.
+        """
+        marker = self.home.pending_marker(os.getpid())
+        marker.touch()
+        yield  # on an exception the marker stays: the next start rebuilds rather than trusts
+        marker.unlink(missing_ok=True)
 
     def _reindex(self, records: Iterable[ItemRecord]) -> None:
         records = list(records)
@@ -83,28 +109,44 @@ class Workspace:
             with self._write_lock:
                 self.index.upsert(records)
 
+    def reindex_ids(self, ids: Iterable[str]) -> None:
+        """Bring these items' index entries in step with the database (after a write made elsewhere)."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+        with self.store.session() as s:
+            found = items.get_items(s, ids)
+        self._reindex(found.values())
+        gone = [i for i in ids if i not in found]
+        if gone:
+            with self._write_lock:
+                self.index.delete(gone)
+
     # -- content ---------------------------------------------------------------------------------
     def import_path(self, path: Path, progress: ProgressFn = no_progress) -> ImportReport:
         progress(0, 0, f"Reading {path.name}")
-        report = import_path(self.store, Path(path))
-        if self.index.needs_rebuild():
-            self.rebuild_index(progress)
-        else:
-            progress(0, len(report.changed), "Indexing")
-            self._reindex(report.changed)
-            progress(len(report.changed), len(report.changed), "Indexed")
+        with self._index_follows():
+            report = import_path(self.store, Path(path))
+            if self.index.needs_rebuild():
+                self.rebuild_index(progress)
+            else:
+                progress(0, len(report.changed), "Indexing")
+                self._reindex(report.changed)
+                progress(len(report.changed), len(report.changed), "Indexed")
         return report
 
     def save_item(self, record: ItemRecord, *, saved_by: str = "") -> ItemRecord:
-        with self.store.session() as s:
-            summary = items.save_records(s, [record], saved_by=saved_by)
-        self._reindex(summary.changed)
+        with self._index_follows():
+            with self.store.session() as s:
+                summary = items.save_records(s, [record], saved_by=saved_by)
+            self._reindex(summary.changed)
         return summary.changed[0] if summary.changed else record
 
     def set_item_status(self, item_id: str, status: str, *, saved_by: str = "") -> ItemRecord:
-        with self.store.session() as s:
-            record = items.set_status(s, item_id, status, saved_by=saved_by)
-        self._reindex([record])
+        with self._index_follows():
+            with self.store.session() as s:
+                record = items.set_status(s, item_id, status, saved_by=saved_by)
+            self._reindex([record])
         return record
 
     def get_item(self, item_id: str) -> ItemRecord | None:

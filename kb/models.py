@@ -151,3 +151,41 @@ class Gap(Base):
     answered_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Suggestion(Base):
+    """A rep's proposed edit (or new item), queued until an expert accepts or rejects it.
+
+    ``item_id`` is ``None`` for a proposed new item (its id is in the snapshot). No foreign key:
+    a decided suggestion stays as a record even if its item is later removed.
+    """
+
+    __tablename__ = "suggestions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(120), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    applied_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class FileSync(Base):
+    """Per content folder and item: the file last synced, its hash, and the item version then.
+
+    Keyed by folder as well as item, so exporting to a scratch folder never changes what
+    ``kb sync-files`` assumes about the experts' real content folder.
+    """
+
+    __tablename__ = "file_sync"
+    root: Mapped[str] = mapped_column(String(500), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text)  # relative to root, with '/' separators
+    synced_hash: Mapped[str] = mapped_column(String(64))
+    synced_version: Mapped[int] = mapped_column(Integer)
+    synced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -37,6 +37,9 @@ class Home:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).expanduser())
+
     @classmethod
     def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> "Home":
         return cls(resolve_home(explicit))
@@ -61,6 +64,22 @@ class Home:
     @property
     def stages_path(self) -> Path:
         return self.root / "stages.toml"
+
+    def pending_marker(self, pid: int) -> Path:
+        """Present while process ``pid`` has a database write not yet in the index (see Workspace)."""
+        return self.root / f"index-pending.{pid}"
+
+    def abandoned_markers(self) -> list[Path]:
+        """Markers left by processes that no longer run: their last write may be missing from the index."""
+        out = []
+        for marker in self.root.glob("index-pending.*"):
+            try:
+                os.kill(int(marker.suffix[1:]), 0)
+            except (ValueError, ProcessLookupError):
+                out.append(marker)
+            except PermissionError:
+                pass  # alive, owned by another user
+        return out
 
     @property
     def backups_dir(self) -> Path:

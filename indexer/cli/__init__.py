@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from kb import __version__
 
-from indexer.cli import content_cmds, journey_cmds, search_cmds
+from indexer.cli import admin_cmds, content_cmds, journey_cmds, report_cmds, search_cmds
+from indexer.cli import curation_cmds
 from indexer.cli.output import error
 
 
@@ -24,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     content_cmds.register(sub)
     journey_cmds.register(sub)
     search_cmds.register(sub)
+    admin_cmds.register(sub)
+    report_cmds.register(sub)
+    curation_cmds.register(sub)
     return parser
 
 
@@ -36,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         error("interrupted")
         return 130
     except (ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
-        error(str(exc).strip("'\""))
+        # KeyError's str() wraps the message in quotes; show the message itself.
+        error(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         return 2
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from kb.exporters import FORMATS, export_csv, export_markdown, export_pack
+from kb.exporters import FORMATS, export_csv, export_pack
+from kb.services import file_sync
 
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, error, print_json, progress_bar
@@ -69,17 +70,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     records = ws.records(include_archived=args.include_archived)
     dest: Path = args.dest
-    if args.format == "markdown":
-        n = export_markdown(records, dest)
+    skipped: tuple[file_sync.ExportEntry, ...] = ()
+    if args.format == "markdown":  # records sync state; never overwrites file edits the app lacks
+        with ws.store.session() as s:
+            report = file_sync.export_folder(s, dest, include_archived=args.include_archived)
+        n, skipped = report.items, report.skipped
     elif args.format == "csv":
         n = export_csv(records, dest if dest.suffix else dest / "answers.csv")
     else:
         n = export_pack(records, dest if dest.suffix else dest.with_suffix(".zip"), ws.home.synonyms_path)
     if args.json:
-        print_json({"format": args.format, "dest": str(dest), "items": n})
+        print_json({"format": args.format, "dest": str(dest), "items": n,
+                    "not_overwritten": [{"path": e.path, "reason": e.detail} for e in skipped]})  # fmt: skip
     else:
         console.print(f"Exported {n} items as {args.format} to {dest}", highlight=False)
-    return 0
+        for e in skipped:
+            error(f"not overwritten: {e.path} — {e.detail}")
+    return 1 if skipped else 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

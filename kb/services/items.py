@@ -50,6 +50,11 @@ def _snapshot(values: dict[str, object]) -> dict[str, object]:
     return out
 
 
+def content_snapshot(record: ItemRecord) -> dict[str, object]:
+    """The content fields of ``record`` as stored in a version snapshot (JSON-ready, comparable)."""
+    return _snapshot(_values(record))
+
+
 def to_record(item: Item) -> ItemRecord:
     return ItemRecord(
         id=item.id,
@@ -116,6 +121,14 @@ def save_records(
     if pending:
         flush(pending)
     return summary
+
+
+def save_one(session: Session, record: ItemRecord, *, saved_by: str = "") -> ItemRecord:
+    """Save one record and return it as stored (unchanged content: the stored record, no new version)."""
+    summary = save_records(session, [record], saved_by=saved_by)
+    if summary.changed:
+        return summary.changed[0]
+    return to_record(session.get(Item, record.id))  # type: ignore[arg-type]  # unchanged, so it exists
 
 
 def get_item(session: Session, item_id: str) -> ItemRecord | None:

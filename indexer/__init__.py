@@ -1,0 +1,10 @@
+"""Everything Whoosh: the search index of knowledge items, its evaluation and benchmarks.
+
+Plain Python (no Qt), so the CLI, the desktop app and tests share the same search code.
+"""
+
+from .results import Hit, SearchFilters, SearchResult
+from .schema import SCHEMA_VERSION
+from .search_index import SearchIndex
+
+__all__ = ["Hit", "SCHEMA_VERSION", "SearchFilters", "SearchIndex", "SearchResult"]

@@ -1,0 +1,282 @@
+"""Turn whatever a rep types or pastes into a Whoosh query that cannot fail.
+
+Why not Whoosh's ``QueryParser``: it raises or misbehaves on unbalanced quotes and brackets, treats
+``foo:bar`` as a field even when there is no such field, and can go quadratic on long pasted
+text. Here the input is read as words, and only well-formed power syntax is honoured:
+``"exact phrase"``, ``-exclude`` and ``field:value`` for the fields listed in ``FIELD_ALIASES``.
+Everything else (operators, brackets, emoji, stray colons) is just text.
+
+Two steps: :func:`parse_text` (pure, no index needed) and :func:`build_plan`, which looks at the
+index's vocabulary to handle the unfinished last word (prefix), typos (corrections and a "did you
+mean"), synonyms and long text (reduced to its most informative terms).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from whoosh.reading import IndexReader
+from whoosh.support.levenshtein import distance
+
+from .analysis import STOP_WORDS, WORD_RE, MAX_TOKEN_LEN, normalize_question, stem
+from .schema import FIELD_WEIGHTS
+from .synonyms import Synonyms
+
+#: Input beyond this is ignored (a pasted email thread can be huge; the gist is near the top).
+MAX_QUERY_CHARS = 10_000
+#: More content words than this and the text is treated as a pasted passage: no syntax, reduced.
+LONG_TEXT_WORDS = 32
+#: How many terms a long passage is reduced to.
+LONG_TEXT_KEEP = 12
+#: Weights of the extra clauses relative to a typed word.
+PREFIX_BOOST = 0.9
+SYNONYM_BOOST = 0.9
+FUZZY_BOOST = 0.7
+#: At most this many completions of the unfinished word are searched.
+PREFIX_EXPANSIONS = 6
+
+#: ``field:value`` names users may type → index field.
+FIELD_ALIASES = {
+    "kind": "kind", "type": "kind",
+    "tag": "tag", "tags": "tag",
+    "area": "area",
+    "stage": "stage", "stages": "stage",
+    "owner": "owner", "expert": "owner",
+    "status": "status",
+    "title": "title", "question": "title", "q": "title",
+    "body": "body", "answer": "body",
+}
+#: Fields that filter rather than score.
+FILTER_FIELDS = ("kind", "tag", "area", "stage", "status", "owner")
+
+_CHUNK_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_FIELD_RE = re.compile(r"^([A-Za-z]+):(\S+)$")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+
+
+@dataclass
+class Word:
+    """A free-text word as typed (lowercase) and its stem."""
+
+    text: str
+    stem: str
+
+
+@dataclass
+class ParsedText:
+    """The user's text split into free words and power syntax; no index knowledge yet."""
+
+    raw: str
+    words: list[Word] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)  # stems of each quoted phrase
+    excludes: list[str] = field(default_factory=list)  # stems
+    field_terms: list[tuple[str, str]] = field(default_factory=list)  # (field, value)
+    partial: bool = False  # the last word may be unfinished (no trailing space)
+    long: bool = False
+
+
+def _content_words(text: str) -> list[Word]:
+    return [
+        Word(w, stem(w))
+        for w in (m.group().lower() for m in WORD_RE.finditer(text))
+        if len(w) <= MAX_TOKEN_LEN and w not in STOP_WORDS
+    ]
+
+
+def parse_text(text: str) -> ParsedText:
+    """Split ``text`` into words and well-formed syntax. Never raises; any string is valid."""
+    text = (text or "")[:MAX_QUERY_CHARS].translate(_QUOTES)
+    p = ParsedText(raw=text)
+    all_words = _content_words(text)
+    if len(all_words) > LONG_TEXT_WORDS:
+        p.words, p.long = all_words, True
+        return p
+    last_is_free = False
+    for m in _CHUNK_RE.finditer(text):
+        neg, phrase, chunk = m.group(1), m.group(2), m.group(3)
+        last_is_free = False
+        if phrase is not None:
+            stems = [w.stem for w in _content_words(phrase)]
+            if neg:
+                p.excludes.extend(stems)
+            elif len(stems) > 1:
+                p.phrases.append(stems)
+            else:
+                p.words.extend(_content_words(phrase))
+            continue
+        fm = _FIELD_RE.match(chunk)
+        if fm and fm.group(1).lower() in FIELD_ALIASES:
+            p.field_terms.append((FIELD_ALIASES[fm.group(1).lower()], fm.group(2)))
+            continue
+        if chunk.startswith("-") and len(chunk) > 1 and chunk[1] not in "-":
+            p.excludes.extend(w.stem for w in _content_words(chunk[1:]))
+            continue
+        words = _content_words(chunk)
+        p.words.extend(words)
+        last_is_free = bool(words) and bool(WORD_RE.search(chunk[-1:]))
+    p.partial = last_is_free and not text[-1:].isspace()
+    return p
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One unit of the scored query: the best of ``alts`` (each alt's stems must all occur)."""
+
+    alts: tuple[tuple[str, ...], ...]
+    boost: float = 1.0
+    fields: tuple[str, ...] | None = None  # None: every scored field
+
+
+@dataclass
+class Plan:
+    """What to run: scored clauses, hard constraints, and presentation data."""
+
+    clauses: list[Clause] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)  # required, in any text field
+    required: list[tuple[str, str]] = field(default_factory=list)  # required (field, stem)
+    excludes: list[str] = field(default_factory=list)  # stems that must not occur
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)  # stems to highlight → weight
+    exact_key: str | None = None
+    suggestion: str | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.clauses or self.phrases or self.required or self.filters)
+
+
+def _idf(reader: IndexReader, st: str, n: int) -> float:
+    df = reader.doc_frequency("body", st) + reader.doc_frequency("title", st)
+    return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+
+def _known(reader: IndexReader, word: Word) -> bool:
+    return reader.doc_frequency("words", word.text) > 0 or any(
+        reader.doc_frequency(f, word.stem) > 0 for f in FIELD_WEIGHTS
+    )
+
+
+def completions(reader: IndexReader, prefix: str, limit: int = PREFIX_EXPANSIONS) -> list[str]:
+    """The most common indexed words starting with ``prefix`` (bounded scan of the term list)."""
+    if len(prefix) < 2:
+        return []
+    found: list[tuple[int, str]] = []
+    for i, btext in enumerate(reader.expand_prefix("words", prefix)):
+        if i >= 400:
+            break
+        w = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        found.append((reader.doc_frequency("words", w), w))
+    found.sort(key=lambda t: (-t[0], t[1]))
+    return [w for _, w in found[:limit]]
+
+
+def correction(reader: IndexReader, word: str) -> str | None:
+    """Closest indexed word (edit distance 1, or 2 for longer words), most frequent first."""
+    if len(word) < 3 or not word.isalpha():
+        return None
+    maxdist = 1 if len(word) <= 5 else 2
+    best: tuple[int, int, str] | None = None
+    try:
+        cands = reader.terms_within("words", word, maxdist, prefix=1)
+        for i, c in enumerate(cands):
+            if i >= 2000:
+                break
+            c = c.decode("utf-8") if isinstance(c, bytes) else c
+            key = (distance(word, c), -reader.doc_frequency("words", c), c)
+            if best is None or key < best:
+                best = key
+    except (KeyError, ValueError):  # field absent in an empty index
+        return None
+    return best[2] if best else None
+
+
+def _reduce_long(reader: IndexReader, words: list[Word]) -> list[Word]:
+    """Keep the ``LONG_TEXT_KEEP`` most informative distinct words (tf·idf), in text order."""
+    n = max(reader.doc_count(), 1)
+    tf: dict[str, int] = {}
+    for w in words:
+        tf[w.stem] = tf.get(w.stem, 0) + 1
+    scored = {st: (1 + math.log(c)) * _idf(reader, st, n) for st, c in tf.items()}
+    keep = {st for st, s in sorted(scored.items(), key=lambda t: -t[1])[:LONG_TEXT_KEEP] if s > 0}
+    out, seen = [], set()
+    for w in words:
+        if w.stem in keep and w.stem not in seen:
+            out.append(w)
+            seen.add(w.stem)
+    return out
+
+
+def build_plan(p: ParsedText, reader: IndexReader, synonyms: Synonyms) -> Plan:
+    """Build the clauses for ``p`` against the current index vocabulary."""
+    n = max(reader.doc_count(), 1)
+    plan = Plan()
+    words = _reduce_long(reader, p.words) if p.long else p.words
+    replaced: dict[str, str] = {}
+
+    def mark(st: str, weight: float) -> None:
+        plan.terms[st] = max(plan.terms.get(st, 0.0), weight * _idf(reader, st, n))
+
+    for i, w in enumerate(words):
+        is_last = i == len(words) - 1
+        if is_last and p.partial and not _known(reader, w):
+            stems = tuple(dict.fromkeys(stem(c) for c in completions(reader, w.text)))
+            if stems:
+                plan.clauses.append(Clause(tuple((s,) for s in stems), PREFIX_BOOST))
+                for s in stems:
+                    mark(s, PREFIX_BOOST)
+                continue
+        plan.clauses.append(Clause(((w.stem,),)))
+        mark(w.stem, 1.0)
+        if not p.long and not _known(reader, w):
+            fix = correction(reader, w.text)
+            if fix:
+                replaced[w.text] = fix
+                plan.clauses.append(Clause(((stem(fix),),), FUZZY_BOOST))
+                mark(stem(fix), FUZZY_BOOST)
+
+    if synonyms and words:
+        for m in synonyms.matches([w.stem for w in words]):
+            if m.alternatives:
+                plan.clauses.append(Clause(m.alternatives, SYNONYM_BOOST))
+                for alt in m.alternatives:
+                    for s in alt:
+                        mark(s, SYNONYM_BOOST)
+
+    for stems in p.phrases:
+        plan.phrases.append(stems)
+        for s in stems:
+            plan.clauses.append(Clause(((s,),)))
+            mark(s, 1.0)
+
+    for fname, value in p.field_terms:
+        if fname in FILTER_FIELDS:
+            plan.filters.setdefault(fname, []).append(value)
+            continue
+        for w in (m.group().lower() for m in WORD_RE.finditer(value)):
+            if w in STOP_WORDS:
+                continue
+            s = stem(w)
+            plan.required.append((fname, s))
+            plan.clauses.append(Clause(((s,),), fields=(fname,)))
+            mark(s, 1.0)
+
+    plan.excludes = list(dict.fromkeys(p.excludes))
+    if not p.long and words and not p.phrases and not p.field_terms and not p.excludes:
+        plan.exact_key = normalize_question(p.raw) or None
+    if replaced:
+        plan.suggestion = _suggest(p.raw, replaced)
+    return plan
+
+
+def _suggest(raw: str, replaced: dict[str, str]) -> str:
+    """The user's text with each unknown word swapped for its correction, case kept simple."""
+
+    def sub(m: re.Match[str]) -> str:
+        w = m.group()
+        fix = replaced.get(w.lower())
+        if fix is None:
+            return w
+        return fix.capitalize() if w[:1].isupper() else fix
+
+    return WORD_RE.sub(sub, raw).strip()

@@ -1,0 +1,266 @@
+"""From a query plan to ranked, collapsed, highlighted hits.
+
+Why a separate step after Whoosh's top-N: the rules that make results useful on a call
+(exact question first, the deal's stages a bit higher, near-duplicate answers collapsed into one
+row, snippets for the rows shown only) act on a few dozen candidates, which is far cheaper than
+teaching them to Whoosh's matchers. Scores come from :mod:`indexer.scorer` (vectorised BM25 over Whoosh postings).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from .analysis import analyze
+from .highlight import make_snippet
+from .query import Clause, build_plan, parse_text
+from .schema import FIELD_WEIGHTS
+from .scorer import FastScorer, top_k
+from .results import Hit, SearchFilters
+
+if TYPE_CHECKING:
+    from .search_index import SearchIndex
+
+#: BM25 parameters (see /work/notes/indexer_results.md for the measurements behind them).
+BM25_K1 = 1.2
+BM25_B = 0.75
+#: Length normalisation for short fields (question, phrasings, tags): length says little there.
+SHORT_FIELD_B = 0.3
+#: Multiplier for items suited to one of the selected deal's stages.
+STAGE_BOOST = 1.25
+#: Word-set Jaccard at or above which two answers count as the same answer.
+DUPLICATE_JACCARD = 0.9
+#: Candidates fetched per wanted hit (room for collapsing and re-ordering).
+CANDIDATE_FACTOR = 3
+MIN_CANDIDATES = 30
+MAX_CANDIDATES = 2000
+
+
+def make_weighting() -> scoring.WeightingModel:
+    """Whoosh weighting for the rare paths that still use Whoosh's own scoring (phrases)."""
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+
+
+class Ranker:
+    """Runs one search for :class:`SearchIndex` on a given thread's searcher."""
+
+    def __init__(self, index: "SearchIndex") -> None:
+        self.index = index
+
+    def _cached(self, key: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
+        cache = self.index.thread_cache()
+        found = cache.get(key)
+        if found is None:
+            found = make()
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def _allowed(
+        self, sc: FastScorer, filters: SearchFilters, extra: dict[str, list[str]],
+        include_drafts: bool,
+    ) -> np.ndarray:
+        """Live documents passing the filters (cached per searcher: filters repeat a lot)."""
+        cats: dict[str, tuple[str, ...]] = {
+            "kind": filters.kinds, "tag": filters.tags, "area": filters.areas,
+            "stage": filters.stages,
+        }
+        for f, vals in extra.items():
+            cats[f] = tuple(cats.get(f, ())) + tuple(vals)
+        key = ("allow", include_drafts, tuple(sorted((k, tuple(sorted(v))) for k, v in cats.items() if v)))
+
+        def make() -> np.ndarray:
+            allowed = sc.live.copy()
+            if not include_drafts:
+                allowed &= ~sc.docs_with([("status", "draft")])
+            for fname, vals in cats.items():
+                if not vals:
+                    continue
+                if fname == "owner":  # every word of the name must occur
+                    for v in vals:
+                        for w in v.lower().split():
+                            allowed &= sc.docs_with([("owner", w)])
+                else:
+                    allowed &= sc.docs_with([(fname, v.strip().lower()) for v in vals])
+            return allowed
+
+        return self._cached(key, make)
+
+    def _scores(self, sc: FastScorer, clauses: list[Clause]) -> np.ndarray:
+        total = np.zeros(sc.maxdoc, dtype=np.float32)
+        vecs: dict[tuple[str, tuple[str, ...] | None], np.ndarray] = {}
+
+        def tv(st: str, fields: tuple[str, ...] | None) -> np.ndarray:
+            v = vecs.get((st, fields))
+            if v is None:
+                v = vecs[(st, fields)] = sc.term_vector(st, fields)
+            return v
+
+        for c in clauses:
+            alt_vecs = []
+            for alt in c.alts:
+                parts = [tv(st, c.fields) for st in alt]
+                if len(parts) == 1:
+                    alt_vecs.append(parts[0])
+                else:  # AND: every stem of a multi-word synonym must occur
+                    v = np.sum(parts, axis=0)
+                    v[np.minimum.reduce(parts) <= 0] = 0.0
+                    alt_vecs.append(v)
+            cv = alt_vecs[0] if len(alt_vecs) == 1 else np.maximum.reduce(alt_vecs)
+            total += np.float32(c.boost) * cv
+        return total
+
+    def run(
+        self,
+        s: Searcher,
+        text: str,
+        limit: int,
+        filters: SearchFilters,
+        include_drafts: bool,
+        stage_boost: tuple[str, ...],
+    ) -> tuple[list[Hit], str | None]:
+        parsed = parse_text(text)
+        reader = s.reader()
+        plan = build_plan(parsed, reader, self.index.synonyms)
+        if plan.is_empty() and filters.is_empty():
+            return [], plan.suggestion
+        sc = self.index.fast_scorer(s)
+        allowed = self._allowed(sc, filters, plan.filters, include_drafts)
+        if plan.excludes or plan.phrases or plan.required:
+            allowed = allowed.copy()
+            for f, st in plan.required:
+                allowed &= sc.docs_with([(f, st)])
+            if plan.excludes:
+                allowed &= ~sc.docs_with(
+                    [(f, st) for st in plan.excludes for f in FIELD_WEIGHTS]
+                )
+            for stems in plan.phrases:
+                q = wq.Or([wq.Phrase(f, stems) for f in ("title", "phrasings", "body")])
+                allowed &= sc.mask_from_docnums(q.docs(s))
+        if plan.clauses:
+            scores = self._scores(sc, plan.clauses)
+        else:  # filters only: list what passes, in index order
+            scores = np.linspace(1.0, 0.5, sc.maxdoc, dtype=np.float32) if sc.maxdoc else \
+                np.zeros(0, dtype=np.float32)
+
+        exact: list[int] = []
+        if plan.exact_key and ("exact", plan.exact_key) in reader:
+            exact = [
+                d for d in sc.postings("exact", plan.exact_key)[0].tolist() if allowed[d]
+            ]
+
+        n = max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
+        while True:
+            cands = top_k(scores, allowed, n)
+            groups = self._rank(s, cands, exact, stage_boost)
+            if len(groups) >= limit or len(cands) < n or n >= MAX_CANDIDATES:
+                break
+            n = min(n * 4, MAX_CANDIDATES)
+
+        today = date.today()
+        hits = []
+        for rank, (score, fields, dups) in enumerate(groups[:limit], start=1):
+            hits.append(_make_hit(fields, score, rank, dups, plan.terms, today))
+        return hits, plan.suggestion
+
+    def _rank(
+        self,
+        s: Searcher,
+        cands: list[tuple[float, int]],
+        exact: list[int],
+        stage_boost: tuple[str, ...],
+    ) -> list[tuple[float, dict[str, Any], list[str]]]:
+        """Exact question matches first, then score (with the stage boost); collapse duplicates."""
+        top = cands[0][0] if cands else 1.0
+        scored: dict[int, float] = {d: sc for sc, d in cands}
+        for i, d in enumerate(exact):  # above everything, in index order
+            scored[d] = top * 2 + 1.0 + (len(exact) - i) * 1e-6 + scored.get(d, 0.0) * 1e-3
+        boost_set = set(stage_boost)
+        rows: list[tuple[float, int, dict[str, Any]]] = []
+        for d, sc in scored.items():
+            fields = s.stored_fields(d)
+            if boost_set and d not in exact:
+                stages = set((fields.get("stage") or "").split(","))
+                if stages & boost_set:
+                    sc *= STAGE_BOOST
+            rows.append((sc, d, fields))
+        rows.sort(key=lambda r: (-r[0], r[1]))
+
+        groups: list[tuple[float, dict[str, Any], list[str]]] = []
+        sigs: dict[int, int] = {}
+        wordsets: list[frozenset[str] | None] = []
+        for sc, _d, fields in rows:
+            sig = fields.get("sig")
+            if sig is not None and sig in sigs:
+                groups[sigs[sig]][2].append(fields["id"])
+                continue
+            body = fields.get("body") or ""
+            ws = frozenset(analyze(body)) if len(body) > 200 else None
+            dup_of = _near_duplicate(ws, wordsets) if ws else None
+            if dup_of is not None:
+                groups[dup_of][2].append(fields["id"])
+                continue
+            if sig is not None:
+                sigs[sig] = len(groups)
+            groups.append((sc, fields, []))
+            wordsets.append(ws)
+        return groups
+
+
+def _near_duplicate(ws: frozenset[str], kept: list[frozenset[str] | None]) -> int | None:
+    for i, other in enumerate(kept):
+        if other is None:
+            continue
+        small, big = sorted((len(ws), len(other)))
+        if small < DUPLICATE_JACCARD * big:
+            continue
+        inter = len(ws & other)
+        if inter / (len(ws) + len(other) - inter) >= DUPLICATE_JACCARD:
+            return i
+    return None
+
+
+def _split(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(",") if v)
+
+
+def _make_hit(
+    fields: dict[str, Any],
+    score: float,
+    rank: int,
+    dups: list[str],
+    terms: dict[str, float],
+    today: date,
+) -> Hit:
+    verified = None
+    raw = fields.get("verified_on")
+    if raw:
+        try:
+            verified = date.fromisoformat(raw)
+        except ValueError:
+            verified = None
+    review_days = int(fields.get("review_days") or 0)
+    stale = verified is None or verified + timedelta(days=review_days) < today
+    body = fields.get("body") or fields.get("phrasings") or ""
+    return Hit(
+        id=fields["id"],
+        kind=fields.get("kind", ""),
+        title=fields.get("title", ""),
+        snippet=make_snippet(body, terms),
+        score=float(score),
+        rank=rank,
+        stages=_split(fields.get("stage")),
+        area=fields.get("area", ""),
+        tags=_split(fields.get("tag")),
+        owner=fields.get("owner", ""),
+        stale=stale,
+        verified_on=verified,
+        duplicates=tuple(dups),
+    )

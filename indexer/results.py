@@ -1,0 +1,56 @@
+"""Plain, immutable search results handed to the CLI and the desktop app.
+
+Why plain frozen dataclasses: results cross threads (a worker searches, the GUI paints) and must
+not hold Whoosh searchers or readers open; everything a view needs is copied out here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict results; values within one category are OR-ed, categories are AND-ed."""
+
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.kinds or self.tags or self.areas or self.stages)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result row. ``snippet`` is safe HTML: escaped text with matched words in ``<mark>``."""
+
+    id: str
+    kind: str
+    title: str
+    snippet: str
+    score: float
+    rank: int
+    stages: tuple[str, ...] = ()
+    area: str = ""
+    tags: tuple[str, ...] = ()
+    owner: str = ""
+    stale: bool = False
+    verified_on: date | None = None
+    #: ids of near-duplicate answers collapsed into this hit, best first.
+    duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Hits best first, the query as given, an optional "did you mean" and the time taken."""
+
+    hits: list[Hit] = field(default_factory=list)
+    query: str = ""
+    suggestion: str | None = None
+    elapsed_ms: float = 0.0
+
+    def ids(self) -> list[str]:
+        return [h.id for h in self.hits]
