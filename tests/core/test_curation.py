@@ -337,3 +337,22 @@ def test_export_carries_an_archive_into_the_folder_instead_of_dropping_the_file(
         report = file_sync.export_folder(s, root)
     assert [(e.item_id, e.action) for e in report.entries] == [("sec-sso", "written")]
     assert "status: archived" in (root / "qa" / "security" / "sec-sso.md").read_text()
+
+
+def test_accepting_a_file_conflict_lets_the_file_win_and_a_lost_file_is_reported(store: Store, tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    path = qa_file(root, "Do you support SSO?")
+    with store.session() as s:
+        file_sync.sync_files(s, root, EXPERT)
+        curation.save_item(s, replace(get_item(s, "sec-sso"), body="App body"), EXPERT)  # type: ignore[arg-type]
+    path.write_text(path.read_text().replace("Yes, SAML 2.0 on every edition.", "File body"))
+    with store.session() as s:
+        (conflict,) = file_sync.sync_files(s, root, EXPERT).conflicts
+        _, item = suggestions.accept_suggestion(s, conflict.suggestion_id, EXPERT)  # type: ignore[arg-type]
+        assert (item.body, item.version) == ("File body", 3)
+        assert [e.action for e in file_sync.sync_files(s, root, EXPERT).entries] == ["unchanged"]
+    path.unlink()
+    with store.session() as s:
+        (gone,) = file_sync.sync_files(s, root, EXPERT).entries
+        assert (gone.action, gone.path) == ("missing", "qa/sso.md")
+        assert get_item(s, "sec-sso").status == "published"  # type: ignore[union-attr]
