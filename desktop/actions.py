@@ -1,0 +1,84 @@
+"""Every command of the window as a ``QAction``: one place for text, shortcut and tooltip.
+
+Why actions: the same command is reachable by keyboard, menu and button, and the tooltip always
+names the shortcut (built from the action's own key sequence, so they cannot drift apart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+Ctx = Qt.ShortcutContext
+
+
+@dataclass
+class Actions:
+    focus_search: QAction
+    copy_answer: QAction
+    log_answered: QAction
+    log_gap: QAction
+    switch_deal: QAction
+    new_deal: QAction
+    refresh: QAction
+    quit: QAction
+    shortcuts_help: QAction
+
+
+def _action(
+    parent: QObject,
+    text: str,
+    keys: list[QKeySequence | QKeySequence.StandardKey | str],
+    tip: str,
+    context: Qt.ShortcutContext = Ctx.WindowShortcut,
+) -> QAction:
+    action = QAction(text, parent)
+    action.setShortcuts([k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys])
+    action.setShortcutContext(context)
+    shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{tip} ({shown})" if shown else tip)
+    action.setStatusTip(tip)
+    return action
+
+
+def build_actions(parent: QObject) -> Actions:
+    return Actions(
+        focus_search=_action(parent, "&Focus search", ["Ctrl+K", "Esc"], "Focus and clear the search box"),
+        # Enter is bound only on the search box and the result list (added there by the window):
+        # a window-wide Enter would steal it from the deal picker and dialogs.
+        copy_answer=_action(
+            parent,
+            "&Copy answer",
+            [QKeySequence(Qt.Key.Key_Enter), QKeySequence(Qt.Key.Key_Return)],
+            "Copy the selected answer to the clipboard",
+            Ctx.WidgetShortcut,
+        ),  # fmt: skip
+        log_answered=_action(
+            parent,
+            "&Log as answered",
+            ["Ctrl+Enter", "Ctrl+Return"],
+            "Log the question as answered with the selected item",
+        ),  # fmt: skip
+        log_gap=_action(parent, "No &good answer", ["Ctrl+G"], "Log the question as a gap for the experts"),
+        switch_deal=_action(parent, "Switch &deal", ["Ctrl+D"], "Pick the deal you are on a call for"),
+        new_deal=_action(parent, "&New deal…", ["Ctrl+N"], "Create a deal: a name and an account"),
+        refresh=_action(parent, "&Refresh deals and counts", ["F5"], "Reload deals, stages and counts"),
+        quit=_action(parent, "&Quit", ["Ctrl+Q"], "Quit Expert Answers"),
+        shortcuts_help=_action(parent, "&Keyboard shortcuts", ["F1"], "Show the keyboard map"),
+    )
+
+
+KEYBOARD_MAP = """
+<table cellpadding="4">
+<tr><td><b>Ctrl+K</b>, <b>Esc</b></td><td>Focus and clear the search</td></tr>
+<tr><td><b>Up</b> / <b>Down</b></td><td>Move through results while typing</td></tr>
+<tr><td><b>Enter</b></td><td>Copy the selected answer (plain text and HTML)</td></tr>
+<tr><td><b>Ctrl+Enter</b></td><td>Log the question as answered with the selected item</td></tr>
+<tr><td><b>Ctrl+G</b></td><td>Log "no good answer": a gap for the experts</td></tr>
+<tr><td><b>Ctrl+D</b></td><td>Switch deal (type to find)</td></tr>
+<tr><td><b>Ctrl+N</b></td><td>New deal</td></tr>
+<tr><td><b>F5</b></td><td>Refresh deals and counts</td></tr>
+</table>
+"""

@@ -1,0 +1,131 @@
+"""Start-up: parse arguments, show the window at once, open the workspace in the background.
+
+Why in this order: the rep's first need is a focused search box. The window appears before the
+database, index and (on first launch) the import of the bundled content are ready; the workspace
+is built exactly once, in a worker, and handed to the window — there are no globals to find it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import jobs
+from desktop.main_window import MainWindow
+from desktop.qtcompat import pin_singletons
+from desktop.theme import force_dark
+from kb.paths import Home
+
+log = logging.getLogger(__name__)
+SCREENSHOT_TIMEOUT_MS = 180_000
+
+
+def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="expert-answers", description="Expert Answers desktop app")
+    parser.add_argument("--home", metavar="DIR", help="data folder (default: $EXPERT_ANSWERS_HOME or user data dir)")
+    parser.add_argument("--no-demo", action="store_true", help="first launch imports the content only, no demo deals")
+    parser.add_argument("--screenshot", metavar="PATH", help="render the window after loading, save a PNG, quit")
+    parser.add_argument("--query", metavar="TEXT", help="start with this question in the search box")
+    parser.add_argument("--deal", metavar="ID", help="start with this deal selected")
+    parser.add_argument("--dark", action="store_true", help="force a dark palette (to check dark mode)")
+    return parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+
+
+def settings_for(home: Home) -> QSettings:
+    """Window state lives in the home, next to the data it belongs to (tests get their own)."""
+    return QSettings(str(home.root / "desktop.ini"), QSettings.Format.IniFormat)
+
+
+class Startup:
+    """Opens the workspace in a worker and, for ``--screenshot``, saves the window once it is
+    fully populated (results, answer and suggestions painted)."""
+
+    def __init__(self, app: QApplication, window: MainWindow, args: argparse.Namespace, home: Home) -> None:
+        self.app, self.window, self.args, self.home = app, window, args, home
+        self.ws: Any = None
+        self.exit_code = 0
+        self._waiting: set[str] = set()
+
+    def start(self) -> None:
+        seed = "content" if self.args.no_demo else "demo"
+        if self.args.screenshot:
+            self._waiting = {"overview"} | ({"results"} if self.args.query else set())
+            self.window.overviewLoaded.connect(lambda _ov: self._ready("overview"))
+            self.window.resultsShown.connect(self._results)
+            self.window.answerShown.connect(lambda _id: self._ready("answer"))
+            self.window.suggestionsShown.connect(lambda _n: self._ready("suggestions"))
+            QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: self._fail("timed out waiting for the window to load"))
+        self.window.show_progress(0, 0, "Opening the knowledge base")
+        self.window.reads.submit(
+            jobs.open_workspace, self.home, seed,
+            on_done=self._opened, on_failed=self._fail, on_progress=self.window.show_progress,
+        )  # fmt: skip
+
+    def _opened(self, ws: Any) -> None:
+        self.ws = ws
+        self.window.set_workspace(ws)
+        if self.args.query:
+            self.window.search_for(self.args.query)
+
+    def _results(self, count: int) -> None:
+        if "results" in self._waiting and count:
+            self._waiting |= {"answer", "suggestions"}
+        self._ready("results")
+
+    def _ready(self, what: str) -> None:
+        self._waiting.discard(what)
+        if self.args.screenshot and not self._waiting:
+            self._waiting = {"done"}  # take it once
+            QTimer.singleShot(0, self._shoot)
+
+    def _shoot(self) -> None:
+        path = Path(self.args.screenshot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grab().save(str(path), "PNG"):
+            self._fail(f"could not write {path}")
+            return
+        print(f"screenshot saved to {path}")
+        self.window.close()
+        self.app.exit(self.exit_code)
+
+    def _fail(self, message: str) -> None:
+        log.error("%s", message)
+        self.exit_code = 1
+        if self.args.screenshot:
+            print(f"error: {message}", file=sys.stderr)
+            self.app.exit(1)
+            return
+        self.window.progress.finish()
+        QMessageBox.critical(self.window, "Expert Answers", f"The knowledge base could not be opened:\n{message}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, qt_args = parse_args(argv)
+    pin_singletons()  # before any Qt work: see desktop.qtcompat
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Expert Answers")
+    app.setOrganizationName("ExpertAnswers")
+    if args.dark:
+        force_dark(app)
+    home = Home.resolve(args.home).ensure()
+    if args.deal:
+        settings_for(home).setValue("deal/last", args.deal)
+    window = MainWindow(settings_for(home))
+    window.show()
+    window.activateWindow()
+    startup = Startup(app, window, args, home)
+    startup.start()
+    code = app.exec()
+    window.shutdown()
+    if startup.ws is not None:
+        startup.ws.close()
+    return code or startup.exit_code

@@ -1,0 +1,197 @@
+"""Benchmarks that drive the real window (figures go in the notes, never into timed tests).
+
+    python -m desktop.bench --home DIR [--dataset DIR --scale K] [--queries N] [--cold-start]
+
+- ``--dataset/--scale``: fill an empty home with K copies of a BEIR corpus (87k items for the
+  8.7k dev set at ``--scale 10``), through the same ``kb``/``indexer`` calls an import uses.
+- latency: types each query into the real search box one key at a time, ``--key-ms`` apart, and
+  times the last keystroke → results painted, and debounce expiry → results painted (the part
+  that is search + model reset + paint, without the deliberate 120 ms pause).
+- ``--cold-start``: launches the app in a subprocess and times process start → window shown with
+  the search box focused, and → workspace open (search usable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from desktop import jobs
+from desktop.main_window import MainWindow
+from desktop.qtcompat import pin_singletons
+
+
+def build_scaled_home(home: Path, dataset: Path, scale: int) -> int:
+    """K copies of the corpus: copy 0 keeps the real ids, the others are distractors."""
+    from indexer.workspace import Workspace
+    from kb.importers.beir import iter_corpus
+    from kb.services import items
+
+    ws = Workspace.open(home, seed="none")
+    try:
+        base = list(iter_corpus(dataset, []))
+        with ws.store.session() as s:
+            for k in range(scale):
+                copies = base if k == 0 else [replace(r, id=f"{r.id}~{k}") for r in base]
+                items.save_records(s, copies, saved_by="bench")
+                print(f"  saved copy {k + 1}/{scale}", flush=True)
+        t0 = time.perf_counter()
+        n = ws.rebuild_index(lambda d, t, label: None)
+        print(f"  indexed {n} items in {time.perf_counter() - t0:.1f} s", flush=True)
+        return n
+    finally:
+        ws.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(round(p / 100 * (len(ordered) - 1))), len(ordered) - 1)]
+
+
+class PaintWatch(QObject):
+    """Notes when the result list's viewport paints after new results arrived."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.armed = False
+        self.painted_at = 0.0
+        self.results_at = 0.0
+        self.fired_at = 0.0
+        self.loop = QEventLoop()
+        win.results_view.viewport().installEventFilter(self)
+        win.search.results.connect(self._results)
+        win.search.timer.timeout.connect(self._fired)
+
+    def _fired(self) -> None:
+        self.fired_at = time.perf_counter()
+
+    def _results(self, _gen: int, _result: object) -> None:
+        self.results_at = time.perf_counter()
+        self.armed = True
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self.armed and event.type() == QEvent.Type.Paint:
+            self.armed = False
+            self.painted_at = time.perf_counter()
+            QTimer.singleShot(0, self.loop.quit)  # after this paint has completed
+        return False
+
+
+def latency(home: Path, queries: list[str], key_ms: int) -> dict[str, float]:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    settings = QSettings(str(home / "bench-desktop.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+    win.resize(1280, 820)
+    win.show()
+    ws = jobs.open_workspace(home, "none")
+    win.set_workspace(ws)
+    watch = PaintWatch(win)
+    from_key: list[float] = []
+    from_fire: list[float] = []
+    search_ms: list[float] = []
+    try:
+        for q in queries:
+            win.focus_search()
+            app.processEvents()
+            for n, ch in enumerate(q):
+                if n:
+                    QTest.qWait(key_ms)  # a rep types; the debounce waits for the pause
+                watch.armed = False
+                QTest.keyClicks(win.search_edit, ch)
+            last_key = time.perf_counter()
+            QTimer.singleShot(10_000, watch.loop.quit)
+            watch.loop.exec()
+            if not watch.painted_at or watch.painted_at < last_key:
+                continue
+            from_key.append((watch.painted_at - last_key) * 1000)
+            from_fire.append((watch.painted_at - watch.fired_at) * 1000)
+            search_ms.append((watch.results_at - watch.fired_at) * 1000)
+    finally:
+        win.close()
+        ws.close()
+    return {
+        "queries": len(from_key),
+        "key_to_paint_p50_ms": statistics.median(from_key),
+        "key_to_paint_p95_ms": pct(from_key, 95),
+        "debounce_to_paint_p50_ms": statistics.median(from_fire),
+        "debounce_to_paint_p95_ms": pct(from_fire, 95),
+        "search_roundtrip_p95_ms": pct(search_ms, 95),
+    }
+
+
+PROBE = """
+import sys, time
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from desktop.app import Startup, parse_args, settings_for
+from desktop.main_window import MainWindow
+from desktop.qtcompat import pin_singletons
+from kb.paths import Home
+app = QApplication(sys.argv[:1])
+args, _ = parse_args(["--home", sys.argv[1]])
+home = Home.resolve(args.home)
+win = MainWindow(settings_for(home)); win.show(); win.activateWindow()
+marks = {}
+def shown():
+    marks["shown"] = time.time() if win.focusWidget() is win.search_edit else -1
+QTimer.singleShot(0, shown)
+start = Startup(app, win, args, home)
+win.workspaceReady.connect(lambda: (marks.__setitem__("ready", time.time()), QTimer.singleShot(0, app.quit)))
+start.start(); app.exec(); win.close(); start.ws.close()
+print(marks["shown"], marks["ready"])
+"""
+
+
+def cold_start(home: Path, runs: int = 5) -> dict[str, float]:
+    shown: list[float] = []
+    ready: list[float] = []
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    for _ in range(runs):
+        t0 = time.time()
+        cmd = [sys.executable, "-c", PROBE, str(home)]
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        s, r = (float(x) for x in out.stdout.split()[-2:])
+        shown.append(s - t0)
+        ready.append(r - t0)
+    return {"shown_focused_median_s": statistics.median(shown), "workspace_open_median_s": statistics.median(ready)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m desktop.bench")
+    p.add_argument("--home", required=True, type=Path)
+    p.add_argument("--dataset", type=Path, help="BEIR dir used to fill an empty home and for queries")
+    p.add_argument("--scale", type=int, default=1)
+    p.add_argument("--queries", type=int, default=100)
+    p.add_argument("--key-ms", type=int, default=60, help="pause between keystrokes while typing")
+    p.add_argument("--cold-start", action="store_true")
+    args = p.parse_args(argv)
+    pin_singletons()
+    if args.dataset and not (args.home / "expert-answers.sqlite3").exists():
+        print(f"building {args.home} from {args.dataset} × {args.scale}", flush=True)
+        build_scaled_home(args.home, args.dataset, args.scale)
+    if args.cold_start:
+        print(json.dumps(cold_start(args.home), indent=2))
+    if args.dataset:
+        rows = (json.loads(line) for line in (args.dataset / "queries.jsonl").open(encoding="utf-8"))
+        queries = [r["text"] for _, r in zip(range(args.queries), rows, strict=False)]
+    else:
+        queries = ["do you have a SOC 2 report", "how much is premier support", "can we stay in the EU"]
+    print(json.dumps(latency(args.home, queries, args.key_ms), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.exit(main())

@@ -1,0 +1,346 @@
+"""The main window: search box, results, answer pane, "asked next", deal picker, status bar.
+
+Why it is built without a workspace: on first launch the import runs in a worker while the window
+is already up and the rep can type; :meth:`set_workspace` plugs the workspace in when it is open
+(and runs whatever was typed meanwhile). The workspace is passed in, never looked up globally.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from desktop import jobs
+from desktop.actions import KEYBOARD_MAP, build_actions
+from desktop.deals import NewDealDialog
+from desktop.models import DealsModel, ResultsModel, SuggestionsModel
+from desktop.qtcompat import pin_singletons
+from desktop.render import plain_text
+from desktop.search import SearchController
+from desktop.window_ui import build_window
+from desktop.workers import Runner, serial_pool
+from kb.stages import UNKNOWN
+
+log = logging.getLogger(__name__)
+STATUS_MS = 4000
+SUGGESTIONS_DELAY_MS = 300
+REFRESH_ON_ACTIVATE_S = 5.0
+
+
+class MainWindow(QMainWindow):
+    """Keyboard first: every command is an action with a shortcut, a menu entry and a tooltip."""
+
+    workspaceReady = Signal()
+    resultsShown = Signal(int)  # number of hits now in the list
+    answerShown = Signal(str)  # item id
+    suggestionsShown = Signal(int)
+    copied = Signal(str)  # item id
+    logged = Signal(object)  # kb.services.answer_log.LogRecord
+    overviewLoaded = Signal(object)  # jobs.Overview
+    dealCreated = Signal(object)
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        pin_singletons()  # idempotent; protects embedders that skip desktop.app.main
+        super().__init__(parent)
+        self.setWindowTitle("Expert Answers")
+        self.settings = settings
+        self.ws: Any = None  # indexer.workspace.Workspace, set when open
+        self.reads = Runner(QThreadPool.globalInstance(), self)
+        self.writer = Runner(serial_pool(self), self)  # the one database writer
+        self.reads.failed.connect(lambda m: self.statusBar().showMessage(f"Error: {m}", STATUS_MS * 2))
+        self.writer.failed.connect(lambda m: self.statusBar().showMessage(f"Not saved: {m}", STATUS_MS * 2))
+        self._item_gen = 0
+        self._pending_copy: str | None = None
+        self._stage_labels: dict[str, str] = {}
+        self._deals_loaded = False
+        self._last_refresh = 0.0
+        self._shown_query = ""  # the query whose results are on screen
+
+        self.results_model = ResultsModel(self)
+        self.deals_model = DealsModel(self)
+        self.suggestions_model = SuggestionsModel(self)
+        self.commands = build_actions(self)
+        ui = build_window(self, self.commands, self.results_model, self.deals_model, self.suggestions_model)
+        self.deal_picker, self.stage_label, self.search_edit = ui.deal_picker, ui.stage_label, ui.search_edit
+        self.results_view, self.answer_view, self.suggestions = ui.results_view, ui.answer_view, ui.suggestions
+        self.splitter, self.right_splitter = ui.splitter, ui.right_splitter
+        self.progress, self.counts = ui.progress, ui.counts
+        self._connect()
+        self._restore_settings()
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _connect(self) -> None:
+        a = self.commands
+        self.search = SearchController(self.search_edit, self.reads, self)
+        # "Asked next" costs another search; while the rep types it would compete with the
+        # search for their words, so it waits until the selected answer has stayed put.
+        self.suggestions_timer = QTimer(self)
+        self.suggestions_timer.setSingleShot(True)
+        self.suggestions_timer.setInterval(SUGGESTIONS_DELAY_MS)
+        self.suggestions_timer.timeout.connect(self._load_suggestions)
+        self.search.results.connect(self._show_results)
+        self.search.cleared.connect(self._clear_results)
+        self.search_edit.navigate.connect(self._navigate)
+        self.results_view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.results_view.doubleClicked.connect(lambda _i: self.copy_answer())
+        self.suggestions.chosen.connect(self.search_for)
+        self.deal_picker.dealChanged.connect(self._deal_changed)
+        a.focus_search.triggered.connect(self.focus_search)
+        a.copy_answer.triggered.connect(self.copy_answer)
+        a.log_answered.triggered.connect(self.log_answered)
+        a.log_gap.triggered.connect(self.log_gap)
+        a.switch_deal.triggered.connect(self.deal_picker.focus_for_search)
+        a.new_deal.triggered.connect(self.new_deal)
+        a.refresh.triggered.connect(self.refresh_overview)
+        a.quit.triggered.connect(self.close)
+        a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", KEYBOARD_MAP))
+
+    # -- workspace ------------------------------------------------------------------------------
+    def set_workspace(self, ws: Any) -> None:
+        self.ws = ws
+        self.progress.finish()
+        if ws.notices:
+            self.statusBar().showMessage(" · ".join(ws.notices), STATUS_MS * 2)
+        self.search.set_workspace(ws)
+        self.refresh_overview()
+        self.workspaceReady.emit()
+
+    def show_progress(self, done: int, total: int, label: str) -> None:
+        self.progress.update_progress(done, total, label)
+
+    def refresh_overview(self) -> None:
+        if self.ws is not None:
+            self.reads.submit(jobs.overview, self.ws, on_done=self._apply_overview)
+
+    def _apply_overview(self, ov: jobs.Overview) -> None:
+        self._stage_labels = {s.key: s.label for s in ov.stages}
+        self.results_model.set_stage_labels(self._stage_labels)
+        # First load restores the deal of the last session; later loads keep the deal in use.
+        last = self.settings.value("deal/last", "")
+        keep = self.deal_picker.deal_id() if self._deals_loaded else (str(last) if last else None)
+        self.deal_picker.reload(ov.deals, self._stage_labels, keep)
+        self._deals_loaded = True
+        gaps = "1 open gap" if ov.open_gaps == 1 else f"{ov.open_gaps} open gaps"
+        open_deals = sum(1 for d in ov.deals if d.status == "open")
+        self.counts.setText(f"{ov.items:,} items · {open_deals} open deals · {gaps}")
+        self.overviewLoaded.emit(ov)
+
+    # -- searching ------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_edit.clear()
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def search_for(self, text: str) -> None:
+        """Suggestions and the ``--query`` flag: put a question in the box and search at once."""
+        self.search_edit.setText(text)
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search.search_now()
+
+    def _show_results(self, _gen: int, result: Any) -> None:
+        self._shown_query = result.query
+        self.results_model.set_hits(result.hits)
+        if result.hits:
+            self.results_view.setCurrentIndex(self.results_model.index(0))
+        else:
+            hint = f" Did you mean “{result.suggestion}”?" if result.suggestion else ""
+            self.answer_view.show_placeholder(f"No answer found.{hint} Ctrl+G logs it as a gap for the experts.")
+            self.suggestions_model.set_rows([])
+        self.resultsShown.emit(len(result.hits))
+
+    def _clear_results(self) -> None:
+        self._shown_query = ""
+        self.suggestions_timer.stop()
+        self.results_model.set_hits([])
+        self.suggestions_model.set_rows([])
+        self.answer_view.show_placeholder("Type the prospect's question. The best answer appears here.")
+        self.resultsShown.emit(0)
+
+    def _navigate(self, key: int) -> None:
+        rows = self.results_model.rowCount()
+        if not rows:
+            return
+        current = self.results_view.currentIndex().row()
+        page = max(self.results_view.viewport().height() // max(self.results_view.sizeHintForRow(0), 1), 1)
+        K = Qt.Key
+        step = {K.Key_Up.value: -1, K.Key_Down.value: 1, K.Key_PageUp.value: -page, K.Key_PageDown.value: page}[key]
+        row = min(max(current + step if current >= 0 else 0, 0), rows - 1)
+        self.results_view.selectionModel().setCurrentIndex(
+            self.results_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.results_model.hit(current.row())
+        self._item_gen += 1
+        if hit is None or self.ws is None:
+            return
+        gen = self._item_gen
+        self.reads.submit(jobs.load_item, self.ws, hit.id, on_done=lambda loaded: self._show_item(gen, loaded))
+        self.suggestions_timer.start()  # a second search: only once the selection settles
+
+    def _load_suggestions(self) -> None:
+        selected = self.current_hit()
+        if selected is None or self.ws is None:
+            return
+        hit, gen = selected[0], self._item_gen
+        self.reads.submit(
+            jobs.suggestions, self.ws, hit.id, hit.title, self.results_model.stage,
+            on_done=lambda rows: self._show_suggestions(gen, rows),
+        )  # fmt: skip
+
+    def _show_item(self, gen: int, loaded: jobs.LoadedItem | None) -> None:
+        if gen != self._item_gen or loaded is None:
+            return
+        self.answer_view.show_item(loaded)
+        self.answerShown.emit(loaded.record.id)
+        if self._pending_copy == loaded.record.id:
+            self._pending_copy = None
+            self._copy(loaded)
+
+    def _show_suggestions(self, gen: int, rows: list[jobs.Suggestion]) -> None:
+        if gen == self._item_gen:
+            self.suggestions_model.set_rows(rows)
+            self.suggestionsShown.emit(len(rows))
+
+    def current_hit(self) -> tuple[Any, int] | None:
+        """The selected hit and its 1-based rank in the visible list."""
+        row = self.results_view.currentIndex().row()
+        hit = self.results_model.hit(row)
+        return (hit, row + 1) if hit is not None else None
+
+    # -- copy and log ---------------------------------------------------------------------------
+    def copy_answer(self) -> None:
+        selected = self.current_hit()
+        if selected is None:
+            self.statusBar().showMessage("Nothing to copy: no answer selected.", STATUS_MS)
+            return
+        loaded = self.answer_view.item
+        if loaded is not None and loaded.record.id == selected[0].id:
+            self._copy(loaded)
+        else:
+            self._pending_copy = selected[0].id  # copied as soon as the answer has loaded
+
+    def _copy(self, loaded: jobs.LoadedItem) -> None:
+        mime = QMimeData()
+        mime.setText(plain_text(loaded.body_html))
+        mime.setHtml(loaded.body_html)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.statusBar().showMessage(f"Copied “{loaded.record.title}” — paste it anywhere.", STATUS_MS)
+        self.copied.emit(loaded.record.id)
+
+    def log_answered(self) -> None:
+        question, selected = self.search.text(), self.current_hit()
+        if not question or selected is None or self.ws is None:
+            self.statusBar().showMessage("Type the question and select the answer you gave first.", STATUS_MS)
+            return
+        hit, rank = selected
+        self.writer.submit(
+            jobs.log_answer, self.ws, question, deal_id=self.deal_picker.deal_id(), item_id=hit.id, rank=rank,
+            seconds=self.search.seconds(), search_text=self._shown_query or question, on_done=self._logged,
+        )  # fmt: skip
+        self.search.new_question()
+
+    def log_gap(self) -> None:
+        question = self.search.text()
+        if not question or self.ws is None:
+            self.statusBar().showMessage("Type the question first, then Ctrl+G logs it as a gap.", STATUS_MS)
+            return
+        self.writer.submit(
+            jobs.log_no_answer, self.ws, question, deal_id=self.deal_picker.deal_id(),
+            seconds=self.search.seconds(), on_done=self._logged,
+        )  # fmt: skip
+        self.search.new_question()
+
+    def _logged(self, record: Any) -> None:
+        stage = self._stage_labels.get(record.stage, record.stage)
+        if record.outcome == "no-answer":
+            message = f"Logged as a gap for the experts (stage {stage})."
+        else:
+            message = f"Logged: answered with result #{record.chosen_rank} (stage {stage})."
+        self.statusBar().showMessage(message, STATUS_MS)
+        self.logged.emit(record)
+        self.refresh_overview()
+
+    # -- deals ----------------------------------------------------------------------------------
+    def _deal_changed(self, deal_id: str | None, stage: str) -> None:
+        stage_or_none = None if stage == UNKNOWN else stage
+        label = self._stage_labels.get(stage, "unknown") if stage_or_none else "unknown (no deal)"
+        self.stage_label.setText(f"Stage: <b>{escape(label)}</b>")
+        self.results_model.set_stage(stage_or_none)
+        self.search.set_stage(stage_or_none)
+        if self.ws is not None:
+            self.settings.setValue("deal/last", deal_id or "")
+
+    def new_deal(self) -> None:
+        if self.ws is None:
+            return
+        dialog = NewDealDialog(self)
+        if dialog.exec() != NewDealDialog.DialogCode.Accepted:
+            return
+        name, account = dialog.values()
+        self.writer.submit(jobs.create_deal, self.ws, name, account, on_done=self._deal_created)
+
+    def _deal_created(self, deal: Any) -> None:
+        self.settings.setValue("deal/last", deal.id)
+        others = [d for d in self.deals_model.deals() if d.id != deal.id]
+        self.deal_picker.reload([deal, *others], self._stage_labels, deal.id)
+        self.statusBar().showMessage(f"Deal “{deal.name}” created; answers are now logged against it.", STATUS_MS)
+        self.dealCreated.emit(deal)
+        self.refresh_overview()
+
+    # -- settings and shutdown ------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = QGuiApplication.primaryScreen().availableGeometry()
+            self.resize(min(1280, int(screen.width() * 0.85)), min(820, int(screen.height() * 0.85)))
+        width, height = self.width(), self.height()
+        defaults = ((self.splitter, "window/splitter", [width * 2 // 5, width * 3 // 5]),
+                    (self.right_splitter, "window/answer-splitter", [height * 3 // 4, height // 4]))  # fmt: skip
+        for splitter, key, sizes in defaults:
+            state = self.settings.value(key)
+            if state is None or not splitter.restoreState(state):
+                splitter.setSizes(sizes)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/answer-splitter", self.right_splitter.saveState())
+        self.settings.sync()
+
+    def shutdown(self) -> None:
+        """Finish queued writes and searches before the workspace underneath them is closed."""
+        self.search.timer.stop()
+        self.suggestions_timer.stop()
+        self.writer.wait()
+        self.reads.wait()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Coming back to the window re-reads deals and counts: a deal may have moved stage in
+        the CLI or on a colleague's machine, and the stage logged must be the current one."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            now = time.monotonic()
+            if now - self._last_refresh >= REFRESH_ON_ACTIVATE_S:
+                self._last_refresh = now
+                self.refresh_overview()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,135 @@
+"""Search as you type: the search box, the debounce, and dropping stale results.
+
+Why this shape (STYLE §8): every keystroke *restarts* one single-shot timer, so a search starts
+~120 ms after the rep pauses — not every 120 ms while they type. Each search carries a generation
+number; a result whose generation is not the newest is dropped, so a slow early search can never
+overwrite the results of the words typed after it. The query is capped before it leaves the GUI
+thread because reps paste whole emails.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from desktop import jobs
+from desktop.workers import Runner
+
+DEBOUNCE_MS = 120
+
+
+class SearchEdit(QLineEdit):
+    """A line edit that passes Up/Down/PageUp/PageDown to the result list while the rep types."""
+
+    navigate = Signal(int)  # a Qt.Key value
+
+    NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaxLength(jobs.MAX_QUERY * 10)  # keep a pasted email whole; only the search is capped
+        self.setClearButtonEnabled(True)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        self.setFont(font)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in self.NAV_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.navigate.emit(int(event.key()))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchController(QObject):
+    """Owns the debounce timer and the generation counter; hands results to whoever listens."""
+
+    results = Signal(int, object)  # generation, SearchResult (only the newest generation)
+    cleared = Signal()
+    questionStarted = Signal()
+
+    def __init__(self, edit: QLineEdit, runner: Runner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._edit = edit
+        self._runner = runner
+        self._ws: Any = None
+        self._stage: str | None = None
+        self._gen = 0
+        self._shown_gen = 0
+        self._started_at: float | None = None  # first keystroke of the current question
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.search_now)
+        edit.textChanged.connect(self._text_changed)
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        return self._gen
+
+    def set_workspace(self, ws: Any) -> None:
+        self._ws = ws
+        if self._edit.text().strip():
+            self.search_now()  # the rep typed while the first-launch import ran
+
+    def set_stage(self, stage: str | None) -> None:
+        """A new deal re-ranks the current results (answers suited to its stage come first)."""
+        if stage != self._stage:
+            self._stage = stage
+            if self._edit.text().strip():
+                self.timer.start()
+
+    def text(self) -> str:
+        return self._edit.text()[: jobs.MAX_QUERY].strip()
+
+    def seconds(self) -> float | None:
+        """Seconds since the first keystroke of this question (what a log entry records)."""
+        return None if self._started_at is None else round(time.monotonic() - self._started_at, 2)
+
+    def new_question(self) -> None:
+        """After logging, the next keystroke starts the clock for the next question."""
+        self._started_at = None
+
+    # -- typing ------------------------------------------------------------------------------
+    def _text_changed(self, text: str) -> None:
+        if not text.strip():
+            self._started_at = None
+        elif self._started_at is None:
+            self._started_at = time.monotonic()
+            self.questionStarted.emit()
+        self.timer.start()  # restart = debounce
+
+    def search_now(self) -> None:
+        self.timer.stop()
+        self._gen += 1
+        text = self.text()
+        if not text:
+            self._shown_gen = self._gen
+            self.cleared.emit()
+            return
+        if self._ws is None:
+            return  # set_workspace() runs it once the workspace is open
+        gen = self._gen
+        self._runner.submit(
+            jobs.search, self._ws, text, self._stage,
+            on_done=lambda res: self._done(gen, res), on_failed=lambda _msg: self._failed(gen),
+        )  # fmt: skip
+
+    def _done(self, gen: int, result: Any) -> None:
+        if gen != self._gen:
+            return  # a newer search is under way: this one is stale
+        self._shown_gen = gen
+        self.results.emit(gen, result)
+
+    def _failed(self, gen: int) -> None:
+        if gen == self._gen:
+            self._shown_gen = gen  # the runner reports the error; stop waiting for this search
+
+    def idle(self) -> bool:
+        """No search pending and the newest one has been shown (tests wait on this)."""
+        return not self.timer.isActive() and self._shown_gen == self._gen
