@@ -15,7 +15,8 @@ The analyzer is pickled into the Whoosh TOC with the schema, so its import path
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang.porter import stem as _porter_stem
@@ -30,10 +31,7 @@ MAX_TOKEN_LEN = 40
 #: ("how do I", "what is", "does it") and that carry no topic. Measured on shared/eval/dev: see
 #: /work/notes/indexer_results.md.
 STOP_WORDS: frozenset[str] = frozenset(
-    """a an and are as at be by can for from have if in is it may not of on or tbd that the this
-    to us we when will with yet you your i me my our do does did what how which who whom whose
-    there their they them he she his her its was were been being am has had would should could
-    about into than then so just also any some all""".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will", "with", "yet", "you", "your", "i", "me", "my", "our", "do", "does", "did", "what", "how", "which", "who", "whom", "whose", "there", "their", "they", "them", "he", "she", "his", "her", "its", "was", "were", "been", "being", "am", "has", "had", "would", "should", "could", "about", "into", "than", "then", "so", "just", "also", "any", "some", "all"]
 )
 
 _stem_cache: dict[str, str] = {}

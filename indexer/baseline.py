@@ -9,8 +9,8 @@ own highlighter for the top 10.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from whoosh import fields, index, qparser, scoring
 from whoosh.analysis import StemmingAnalyzer

@@ -6,14 +6,17 @@ the second engine would profit from the first one's warm OS caches and imports.
 
 Figures: ``items``, ``build_s``, ``items_per_s``, ``p50_ms``/``p95_ms`` (one search of the top 10
 *including snippets*, over a fixed, evenly spread sample of the dataset's queries, no warm-up) and
-``rss_mb`` (peak of the process that built and searched).
+``rss_mb`` (peak of the process that built and searched). Ours also reports
+``save_to_found_ms``: one ``upsert`` of a new item plus the search that finds it.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +55,8 @@ def _summary(items: int, build_s: float, times: list[float]) -> dict[str, float]
 
 def run_ours(root: str, scale: int, queries: int) -> dict[str, float]:
     """Build our index of ``scale`` copies and time ``SearchIndex.search`` (limit 10)."""
+    from kb.records import ItemRecord
+
     from .search_index import SearchIndex
 
     texts = sample_queries(Path(root), queries)
@@ -62,9 +67,17 @@ def run_ours(root: str, scale: int, queries: int) -> dict[str, float]:
             items = index.rebuild(beir_records(Path(root), copies=scale))
             build_s = time.perf_counter() - t0
             times = [index.search(t, limit=10).elapsed_ms for t in texts]
+            # "A saved item is findable within 0.5 s": one upsert, then the search that finds it.
+            t0 = time.perf_counter()
+            index.upsert([ItemRecord(id="bench-probe", kind="qa", title="Zqxjv probe question",
+                                     body="A freshly saved answer.")])
+            found = index.search("zqxjv probe", limit=1).ids() == ["bench-probe"]
+            save_to_found_ms = (time.perf_counter() - t0) * 1000.0
         finally:
             index.close()
-    return _summary(items, build_s, times)
+    out = _summary(items, build_s, times)
+    out["save_to_found_ms"] = round(save_to_found_ms, 1) if found else -1.0
+    return out
 
 
 def run_plain(root: str, scale: int, queries: int) -> dict[str, float]:
@@ -84,22 +97,38 @@ def run_plain(root: str, scale: int, queries: int) -> dict[str, float]:
     return _summary(items, build_s, times)
 
 
-def _in_fresh_process(fn, *args) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(1) as pool:
-        return pool.apply(fn, args)
+def _in_fresh_process(engine: str, root: Path, scale: int, queries: int) -> dict[str, float]:
+    """Run one engine via ``python -m indexer.bench`` (a subprocess, not multiprocessing: the
+    caller's ``__main__`` may not be import-safe) and read its JSON line."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    cmd = [sys.executable, "-m", "indexer.bench", engine, str(root), str(scale), str(queries)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench {engine} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def bench(
     root: Path, scale: int = 1, queries: int = DEFAULT_QUERIES, baseline: bool = True
 ) -> dict[str, dict[str, float]]:
     """``{"ours": {...}, "plain_whoosh": {...}, "ratio": {...}}`` for ``scale`` corpus copies."""
-    out = {"ours": _in_fresh_process(run_ours, str(root), scale, queries)}
+    out = {"ours": _in_fresh_process("ours", root, scale, queries)}
     if baseline:
-        out["plain_whoosh"] = _in_fresh_process(run_plain, str(root), scale, queries)
+        out["plain_whoosh"] = _in_fresh_process("plain", root, scale, queries)
         o, p = out["ours"], out["plain_whoosh"]
         out["ratio"] = {  # >1 means we are better (faster / leaner)
             k: round(p[k] / o[k], 2) if o[k] else 0.0 for k in ("build_s", "p50_ms", "p95_ms", "rss_mb")
         }
     out["params"] = {"scale": scale, "queries": len(sample_queries(root, queries))}
     return out
+
+
+def _child_main(argv: list[str]) -> int:
+    engine, root, scale, queries = argv[0], argv[1], int(argv[2]), int(argv[3])
+    fn = run_ours if engine == "ours" else run_plain
+    print(json.dumps(fn(root, scale, queries)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child_main(sys.argv[1:]))

@@ -1,7 +1,7 @@
-"""Retrieval quality on a BEIR-style dataset, measured through ``SearchIndex.search``.
+"""Retrieval quality on a BEIR-style dataset, measured through the app's own import and search.
 
 Why through the app's own entry point: a separate "eval mode" would measure something the rep
-never runs. Every query goes through :meth:`SearchIndex.search` with the app's defaults (limit 10,
+never runs. Every query goes through ``Workspace.search`` with the app's defaults (limit 10,
 drafts hidden, no stage boost), and is timed there; a second pass with ``limit=100`` supplies
 ``recall@100`` only. A hit's collapsed duplicates count at the hit's position, in order, since
 the rep sees them as that one result.
@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import statistics
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
 
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
-from .search_index import SearchIndex
+from .results import SearchResult
 
 #: Search function under test: text → ranked ids (duplicates flattened) and elapsed ms.
 SearchFn = Callable[[str, int], tuple[list[str], float]]
@@ -143,11 +144,11 @@ def score_run(ds: Dataset, search: SearchFn, progress: ProgressFn = no_progress,
     return out
 
 
-def index_search_fn(index: SearchIndex) -> SearchFn:
+def flattened(search: Callable[..., SearchResult]) -> SearchFn:
     """The app's search, with collapsed duplicates flattened after their hit."""
 
     def run(text: str, limit: int) -> tuple[list[str], float]:
-        res = index.search(text, limit=limit)
+        res = search(text, limit=limit)
         ranked: list[str] = []
         for h in res.hits:
             ranked.append(h.id)
@@ -163,15 +164,27 @@ def evaluate(
     synonyms_path: Path | None = None,
     work_dir: Path | None = None,
 ) -> dict[str, float]:
-    """Build a throw-away index of the dataset's corpus and score every query against it."""
+    """Import the corpus into a throw-away home holding nothing else, then score every query.
+
+    The import and the search are the app's own (``Workspace.import_path`` and
+    ``Workspace.search``), so the figures describe what a rep gets, not a lab set-up.
+    """
+    from .workspace import SEED_NONE, Workspace
+
     ds = load_dataset(root)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="kb-eval-") as tmp:
-        index = SearchIndex(Path(tmp) / "index", synonyms_path)
+        home = Path(tmp) / "home"
+        if synonyms_path is not None:
+            home.mkdir(parents=True)
+            shutil.copyfile(synonyms_path, home / "synonyms.txt")
+        ws = Workspace.open(home, seed=SEED_NONE)
         try:
-            index.rebuild(beir_records(root), total=ds.corpus_size(), progress=progress)
-            return score_run(ds, index_search_fn(index), progress)
+            report = ws.import_path(Path(root), progress)
+            if report.errors:
+                raise ValueError(f"{root}: {len(report.errors)} corpus rows could not be imported: {report.errors[0]}")
+            return score_run(ds, flattened(ws.search), progress)
         finally:
-            index.close()
+            ws.close()
 
 
 def evaluate_baseline(root: Path, progress: ProgressFn = no_progress) -> dict[str, float]:

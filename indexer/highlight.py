@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from .analysis import STOP_WORDS, stem, word_spans
 
 _MD_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"```.*?```", re.S), " "),  # fenced code is rarely the answer's gist
+    (re.compile(r"```.*?```", re.DOTALL), " "),  # fenced code is rarely the answer's gist
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images → alt text
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links → label
-    (re.compile(r"<[^>\n]{1,200}>"), " "),  # inline HTML tags
-    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # headings, quotes, bullets
-    (re.compile(r"^\s*\|?[-:| ]{3,}\|?\s*$", re.M), " "),  # table rules
+    (re.compile(r"</?[A-Za-z][^<>\n]{0,200}>"), " "),  # inline HTML tags
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.MULTILINE), ""),  # headings, quotes, bullets
+    (re.compile(r"^\s*\|?[-:| ]{3,}\|?\s*$", re.MULTILINE), " "),  # table rules
     (re.compile(r"[*_`~]{1,3}"), ""),  # emphasis and code marks
     (re.compile(r"\s*\|\s*"), " · "),  # table cells
     (re.compile(r"\s+"), " "),

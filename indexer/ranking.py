@@ -8,21 +8,21 @@ teaching them to Whoosh's matchers. Scores come from :mod:`indexer.scorer` (vect
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from .analysis import analyze
+from .analysis import WORD_RE, analyze
 from .highlight import make_snippet
 from .query import Clause, build_plan, parse_text
-from .schema import FIELD_WEIGHTS
-from .scorer import FastScorer, top_k
 from .results import Hit, SearchFilters
+from .schema import FIELD_WEIGHTS, key
+from .scorer import FastScorer, top_k
 
 if TYPE_CHECKING:
     from .search_index import SearchIndex
@@ -36,6 +36,7 @@ SHORT_FIELD_B = 0.3
 STAGE_BOOST = 1.25
 #: Word-set Jaccard at or above which two answers count as the same answer.
 DUPLICATE_JACCARD = 0.9
+MIN_DUPLICATE_WORDS = 12
 #: Candidates fetched per wanted hit (room for collapsing and re-ordering).
 CANDIDATE_FACTOR = 3
 MIN_CANDIDATES = 30
@@ -50,7 +51,7 @@ def make_weighting() -> scoring.WeightingModel:
 class Ranker:
     """Runs one search for :class:`SearchIndex` on a given thread's searcher."""
 
-    def __init__(self, index: "SearchIndex") -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self.index = index
 
     def _cached(self, key: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -74,24 +75,27 @@ class Ranker:
         }
         for f, vals in extra.items():
             cats[f] = tuple(cats.get(f, ())) + tuple(vals)
-        key = ("allow", include_drafts, tuple(sorted((k, tuple(sorted(v))) for k, v in cats.items() if v)))
+        cache_key = (
+            "allow", include_drafts,
+            tuple(sorted((k, tuple(sorted(v))) for k, v in cats.items() if v)),
+        )
 
         def make() -> np.ndarray:
             allowed = sc.live.copy()
             if not include_drafts:
-                allowed &= ~sc.docs_with([("status", "draft")])
+                allowed &= ~sc.docs_with([("keys", key("status", "draft"))])
             for fname, vals in cats.items():
                 if not vals:
                     continue
                 if fname == "owner":  # every word of the name must occur
                     for v in vals:
-                        for w in v.lower().split():
-                            allowed &= sc.docs_with([("owner", w)])
+                        for w in WORD_RE.findall(v.lower()):
+                            allowed &= sc.docs_with([("keys", key("owner", w))])
                 else:
-                    allowed &= sc.docs_with([(fname, v.strip().lower()) for v in vals])
+                    allowed &= sc.docs_with([("keys", key(fname, v)) for v in vals])
             return allowed
 
-        return self._cached(key, make)
+        return self._cached(cache_key, make)
 
     def _scores(self, sc: FastScorer, clauses: list[Clause]) -> np.ndarray:
         total = np.zeros(sc.maxdoc, dtype=np.float32)
@@ -128,7 +132,7 @@ class Ranker:
     ) -> tuple[list[Hit], str | None]:
         parsed = parse_text(text)
         reader = s.reader()
-        plan = build_plan(parsed, reader, self.index.synonyms)
+        plan = build_plan(parsed, s, self.index.synonyms)
         if plan.is_empty() and filters.is_empty():
             return [], plan.suggestion
         sc = self.index.fast_scorer(s)
@@ -151,9 +155,9 @@ class Ranker:
                 np.zeros(0, dtype=np.float32)
 
         exact: list[int] = []
-        if plan.exact_key and ("exact", plan.exact_key) in reader:
+        if plan.exact_key and ("keys", key("q", plan.exact_key)) in reader:
             exact = [
-                d for d in sc.postings("exact", plan.exact_key)[0].tolist() if allowed[d]
+                d for d in sc.postings("keys", key("q", plan.exact_key))[0].tolist() if allowed[d]
             ]
 
         n = max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
@@ -202,7 +206,9 @@ class Ranker:
                 groups[sigs[sig]][2].append(fields["id"])
                 continue
             body = fields.get("body") or ""
-            ws = frozenset(analyze(body)) if len(body) > 200 else None
+            ws = frozenset(analyze(body)) if len(body) > 60 else None
+            if ws is not None and len(ws) < MIN_DUPLICATE_WORDS:
+                ws = None  # too short to call two answers the same
             dup_of = _near_duplicate(ws, wordsets) if ws else None
             if dup_of is not None:
                 groups[dup_of][2].append(fields["id"])

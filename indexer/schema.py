@@ -2,13 +2,17 @@
 
 Why these fields:
 - ``title`` (the question) and ``phrasings`` are separate scored fields so a match there outweighs a
-  passing mention in ``body``; ``exact`` holds the normalised question and phrasings as whole terms
-  for the "exact question ranks first" rule.
-- ``meta`` holds tags and the product area as analysed words (so "okta" or "pricing" score), while
-  ``tag``/``area``/``stage``/``kind``/``status`` are exact keys for filters and power syntax.
-- ``words`` is the unstemmed vocabulary (existence only, no scores): prefix completion and spelling
-  suggestions read it, so "did you mean" offers real words, never stems.
+  passing mention in ``body``.
+- ``meta`` holds tags and the product area as analysed words, so "okta" or "pricing" score.
+- ``keys`` is ONE keyword field for everything that filters or matches exactly
+  (``kind:qa``, ``status:draft``, ``tag:sso``, ``stage:decision``, ``area:security``,
+  ``owner:priya``, ``q:<normalised question or phrasing>`` for "exact question first"). One field
+  instead of seven: Whoosh's writer pays a per-field, per-posting cost (it looked up a missing
+  length column with a ``stat()`` per posting for unscorable fields — 4 s of a 19 s profiled build).
+- Display values (kind, tags, stages, …) are plain stored fields.
 - ``sig`` is a hash of the normalised answer text used to collapse duplicate answers cheaply.
+- There is no separate unstemmed vocabulary field: completion and spelling work on the stems, and a
+  suggestion is shown with a real word taken from a document containing that stem.
 
 Bump ``SCHEMA_VERSION`` whenever any of this (or the analyzer) changes: a stamped index with another
 version is rebuilt from the database automatically.
@@ -19,25 +23,18 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from whoosh import fields, formats
+from whoosh import fields
 
 from kb.records import ItemRecord
 
-from .analysis import FastAnalyzer, WORD_RE, normalize_question
+from .analysis import WORD_RE, FastAnalyzer, normalize_question
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Positions for phrase queries in the body (costly at build time; see indexer_results.md).
+BODY_POSITIONS = True
 
 #: Scored text fields and their weights (question/phrasings ≫ body).
 FIELD_WEIGHTS: dict[str, float] = {"title": 3.0, "phrasings": 2.5, "meta": 1.5, "body": 1.0}
-
-
-class _Existence(fields.TEXT):
-    """A text field that only records which words occur (cheapest postings, no scoring)."""
-
-    def __init__(self, analyzer: FastAnalyzer) -> None:
-        super().__init__(analyzer=analyzer, phrase=False)
-        self.format = formats.Existence()
-        self.scorable = False
 
 
 def build_schema() -> fields.Schema:
@@ -45,22 +42,26 @@ def build_schema() -> fields.Schema:
     stemmed = FastAnalyzer(stemming=True)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        kind=fields.ID(stored=True),
-        status=fields.ID(stored=True),
         title=fields.TEXT(analyzer=stemmed, stored=True, phrase=True),
         phrasings=fields.TEXT(analyzer=stemmed, stored=True, phrase=True),
-        body=fields.TEXT(analyzer=stemmed, stored=True, phrase=True),
+        body=fields.TEXT(analyzer=stemmed, stored=True, phrase=BODY_POSITIONS),
         meta=fields.TEXT(analyzer=stemmed, phrase=False),
-        words=_Existence(FastAnalyzer(stemming=False)),
-        tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),
-        area=fields.ID(stored=True),
-        stage=fields.KEYWORD(stored=True, commas=True),
-        owner=fields.TEXT(analyzer=FastAnalyzer(stemming=False), stored=True, phrase=False),
-        exact=fields.KEYWORD(commas=True),
+        keys=fields.KEYWORD(commas=True, scorable=True),
+        kind=fields.STORED(),
+        status=fields.STORED(),
+        tag=fields.STORED(),
+        area=fields.STORED(),
+        stage=fields.STORED(),
+        owner=fields.STORED(),
         verified_on=fields.STORED(),
         review_days=fields.STORED(),
         sig=fields.STORED(),
     )
+
+
+def key(name: str, value: str) -> str:
+    """The ``keys`` term for a filterable value, e.g. ``key("tag", "SSO") == "tag:sso"``."""
+    return f"{name}:{value.strip().lower()}"
 
 
 def _clean_keys(values: tuple[str, ...] | list[str]) -> list[str]:
@@ -78,26 +79,28 @@ def to_document(rec: ItemRecord) -> dict[str, object]:
     """The Whoosh document for one record (archived records are never passed in)."""
     phrasings = "\n".join(p for p in rec.phrasings if p)
     tags = _clean_keys(rec.tags)
-    exact = [normalize_question(q) for q in (rec.title, *rec.phrasings)]
-    meta = " ".join([*tags, rec.area.replace("-", " ")])
-    words_src = "\n".join((rec.title, phrasings, meta, rec.body))
-    doc: dict[str, object] = {
+    stages = _clean_keys(rec.stages)
+    area = rec.area.strip().lower()
+    keys = [key("kind", rec.kind), key("status", rec.status)]
+    keys += [key("tag", t) for t in tags] + [key("stage", s) for s in stages]
+    keys += [key("owner", w) for w in WORD_RE.findall(rec.owner.lower())]
+    keys += [key("q", e) for e in (normalize_question(q) for q in (rec.title, *rec.phrasings)) if e]
+    if area:
+        keys.append(key("area", area))
+    return {
         "id": rec.id,
-        "kind": rec.kind,
-        "status": rec.status,
         "title": rec.title,
         "phrasings": phrasings,
         "body": rec.body,
-        "meta": meta,
-        "words": words_src,
+        "meta": " ".join([*tags, area.replace("-", " ")]),
+        "keys": ",".join(k.replace(",", " ") for k in keys),
+        "kind": rec.kind,
+        "status": rec.status,
         "tag": ",".join(tags),
-        "area": rec.area.strip().lower(),
-        "stage": ",".join(_clean_keys(rec.stages)),
+        "area": area,
+        "stage": ",".join(stages),
         "owner": rec.owner,
-        "exact": ",".join(e for e in exact if e),
         "verified_on": rec.verified_on.isoformat() if isinstance(rec.verified_on, date) else None,
         "review_days": int(rec.review_days),
         "sig": text_signature(rec.body if len(rec.body) > 40 else rec.title + " " + rec.body),
     }
-    # Whoosh rejects empty strings for ID fields in some paths; drop empties.
-    return {k: v for k, v in doc.items() if v not in ("", None) or k in ("verified_on",)}

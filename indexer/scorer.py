@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
@@ -158,7 +158,7 @@ class FastScorer:
         if arr is None:
             arr = np.zeros(self.maxdoc, dtype=np.float32)
             for leaf, offset, seg_id in self.leaves:
-                seg_len = self.cache.lengths(seg_id, field, lambda: _segment_lengths(leaf, field))
+                seg_len = self.cache.lengths(seg_id, field, lambda leaf=leaf: _segment_lengths(leaf, field))
                 arr[offset : offset + len(seg_len)] = seg_len
             self._lengths[field] = arr
             total = self.reader.field_length(field)

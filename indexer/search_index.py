@@ -21,8 +21,10 @@ import os
 import shutil
 import threading
 import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Self
 
 from whoosh import index as windex
 from whoosh.searching import Searcher
@@ -31,17 +33,29 @@ from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
 from .ranking import BM25_B, BM25_K1, SHORT_FIELD_B, Ranker, make_weighting
-from .scorer import FastScorer, PostingsCache
 from .results import SearchFilters, SearchResult
 from .schema import FIELD_WEIGHTS, SCHEMA_VERSION, build_schema, to_document
+from .scorer import FastScorer, PostingsCache
+from .storage import is_storage_error, merge_small_segments, verify_index
 from .synonyms import Synonyms
 
 log = logging.getLogger(__name__)
 
 _CURRENT = "CURRENT"
+#: A save touches a handful of items: a small write pool keeps peak memory low on large indexes.
+SAVE_LIMIT_MB = 16
 _META = "meta.json"
+#: Memory for Whoosh's posting pool during a rebuild, and documents per segment: a segment's
+#: postings must fit the pool, or Whoosh spills sorted runs to disk and merges them in Python,
+#: which costs both time and memory (see indexer_results.md, M6).
+WRITER_LIMIT_MB = 128
+SEGMENT_DOCS = 8_000
 #: Seconds between checks for commits made by another process.
 _EXTERNAL_CHECK_S = 1.0
+
+
+class IndexCorruptError(RuntimeError):
+    """A write found the index damaged; it is marked for rebuild (see ``needs_rebuild``)."""
 
 
 class _ThreadState(threading.local):
@@ -103,8 +117,9 @@ class SearchIndex:
             return f"schema version {version} != {SCHEMA_VERSION}"
         try:
             ix = windex.open_dir(str(gen_dir))
-            _verify(ix)
+            verify_index(ix)
         except Exception as exc:  # noqa: BLE001 - any failure to read means corrupt
+            # (Whoosh may leave the damaged file open here; it is closed when collected.)
             self._ix = None
             return f"corrupt: {type(exc).__name__}: {exc}"
         self._ix = ix
@@ -141,20 +156,30 @@ class SearchIndex:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             gen_dir = self._new_generation_dir()
             ix = windex.create_in(str(gen_dir), build_schema())
-            writer = ix.writer(limitmb=256)
             count = done = 0
             try:
+                writer = None
                 for rec in records:
                     done += 1
-                    if rec.status != "archived":
-                        writer.add_document(**to_document(rec))
-                        count += 1
-                    if done % 500 == 0:
+                    if rec.status == "archived":
+                        continue
+                    if writer is None:
+                        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                    writer.add_document(**to_document(rec))
+                    count += 1
+                    if count % SEGMENT_DOCS == 0:  # one in-memory run per segment: no spill/merge
+                        progress(done, total, "Saving index segment")
+                        writer.commit(merge=False)
+                        writer = None
+                    elif done % 500 == 0:
                         progress(done, total, "Indexing")
                 progress(done, total, "Saving index")
-                writer.commit()
+                if writer is not None:
+                    writer.commit(merge=False)
             except BaseException:
-                writer.cancel()
+                if writer is not None:
+                    writer.cancel()
+                ix.close()
                 shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
             (gen_dir / _META).write_text(
@@ -194,33 +219,51 @@ class SearchIndex:
         return self._ix
 
     def upsert(self, records: Iterable[ItemRecord]) -> None:
-        """Add or replace records; archived ones are removed. Visible to the next search."""
-        with self._write_lock:
-            writer = self._require_index().writer(timeout=10.0)
-            try:
-                for rec in records:
-                    if rec.status == "archived":
-                        writer.delete_by_term("id", rec.id)
-                    else:
-                        writer.update_document(**to_document(rec))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            self._gen += 1
+        """Add or replace records; archived ones are removed. Visible to the next search.
+
+        Raises :class:`IndexCorruptError` (after marking the index for rebuild) when the index
+        turns out to be damaged; the database is unaffected.
+        """
+
+        def apply(writer) -> None:  # type: ignore[no-untyped-def]
+            for rec in records:
+                if rec.status == "archived":
+                    writer.delete_by_term("id", rec.id)
+                else:
+                    writer.update_document(**to_document(rec))
+
+        self._write(apply)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove items by id (unknown ids are ignored)."""
+
+        def apply(writer) -> None:  # type: ignore[no-untyped-def]
+            for item_id in ids:
+                writer.delete_by_term("id", item_id)
+
+        self._write(apply)
+
+    def _write(self, apply: Callable[..., None]) -> None:
         with self._write_lock:
-            writer = self._require_index().writer(timeout=10.0)
+            ix = self._require_index()
+            failure: str | None = None
             try:
-                for item_id in ids:
-                    writer.delete_by_term("id", item_id)
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            self._gen += 1
+                writer = ix.writer(timeout=10.0, limitmb=SAVE_LIMIT_MB)
+                try:
+                    apply(writer)
+                    writer.commit(mergetype=merge_small_segments)
+                except BaseException:
+                    writer.cancel()
+                    raise
+            except Exception as exc:
+                if not is_storage_error(exc):
+                    raise
+                self._mark_corrupt(exc)
+                failure = self._corrupt
+            finally:
+                self._gen += 1
+            if failure:  # raised outside the except block: no traceback keeps files open
+                raise IndexCorruptError(failure)
 
     # ----------------------------------------------------------------- reading
     def searcher(self) -> Searcher | None:
@@ -276,6 +319,8 @@ class SearchIndex:
         """Best ``limit`` items for ``text``. Never raises; an unusable index returns no hits."""
         t0 = time.perf_counter()
         text = text if isinstance(text, str) else str(text or "")
+        if self._corrupt is not None:  # damaged: answer empty until rebuilt
+            return SearchResult([], text, None, _ms(t0))
         try:
             s = self.searcher()
             if s is None:
@@ -285,19 +330,24 @@ class SearchIndex:
                 tuple(stage_boost),
             )
             return SearchResult(hits, text, suggestion, _ms(t0))
-        except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-            self._mark_corrupt(exc)
-            return SearchResult([], text, None, _ms(t0))
+        except Exception as exc:
+            if is_storage_error(exc):
+                self._mark_corrupt(exc)
+            else:  # a bug in our code, not a damaged index: log it, never rebuild-loop
+                log.exception("search failed for %r", text[:200])
+        return SearchResult([], text, None, _ms(t0))
 
     def _mark_corrupt(self, exc: Exception) -> None:
-        log.exception("search failed; marking index for rebuild")
+        # Format now: a LogRecord holding exc_info would keep Whoosh's open files alive.
+        log.warning("search failed on a damaged index; marking it for rebuild:\n%s",
+                    "".join(traceback.format_exception(exc)))
         reason = f"corrupt: {type(exc).__name__}: {exc}"
         if self._corrupt is None:
             self._corrupt = reason
             if self._on_corrupt is not None:
                 try:
                     self._on_corrupt(reason)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("on_corrupt callback failed")
 
     def doc_count(self) -> int:
@@ -316,14 +366,14 @@ class SearchIndex:
             for s in self._all_searchers:
                 try:
                     s.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                except Exception:
+                    log.debug("closing a searcher failed", exc_info=True)
             self._all_searchers.clear()
         if self._ix is not None:
             self._ix.close()
             self._ix = None
 
-    def __enter__(self) -> "SearchIndex":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -332,20 +382,3 @@ class SearchIndex:
 
 def _ms(t0: float) -> float:
     return (time.perf_counter() - t0) * 1000.0
-
-
-def _verify(ix: windex.Index) -> None:
-    """Cheap end-to-end read of every segment: lexicon, postings and the last stored document."""
-    with ix.reader() as r:
-        n = r.doc_count_all()
-        for fieldname in ("id", "body", "words"):
-            for i, (text, _) in enumerate(r.iter_field(fieldname)):
-                list(r.postings(fieldname, text).all_ids())
-                if i >= 2:
-                    break
-        if n:
-            r.stored_fields(n - 1)
-            r.stored_fields(0)
-        for sub, _offset in r.leaf_readers():
-            if sub.doc_count_all():
-                sub.stored_fields(sub.doc_count_all() - 1)

@@ -39,7 +39,7 @@ class Synonyms:
     _by_first: dict[str, list[tuple[Phrase, int]]] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, text: str) -> "Synonyms":
+    def parse(cls, text: str) -> Synonyms:
         syn = cls()
         for raw in text.splitlines():
             line = raw.split("#", 1)[0].strip()
@@ -55,7 +55,7 @@ class Synonyms:
         return syn
 
     @classmethod
-    def load(cls, path: Path | None) -> "Synonyms":
+    def load(cls, path: Path | None) -> Synonyms:
         """Read the file; absence or a read error yields an empty set (logged, never raised)."""
         if path is None:
             return cls()

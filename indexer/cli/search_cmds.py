@@ -94,7 +94,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     table.add_column("figure")
     for e in engines:
         table.add_column(e if e != "ratio" else "plain/ours", justify="right")
-    for key in ("items", "build_s", "items_per_s", "p50_ms", "p95_ms", "rss_mb"):
+    for key in ("items", "build_s", "items_per_s", "p50_ms", "p95_ms", "rss_mb", "save_to_found_ms"):
         table.add_row(key, *[f"{result[e].get(key, '')}" for e in engines])
     Console().print(table)
     return 0
