@@ -95,8 +95,9 @@ def test_schema_version_mismatch_needs_rebuild(tmp_path: Path, records: list[Ite
 
 
 def _truncate_segments(index_dir: Path) -> None:
-    segs = [p for p in _live_dir(index_dir).iterdir() if p.suffix == ".seg"]
-    assert segs, "expected a compound segment file"
+    # Segments are separate files (postings, terms, stored fields, columns); damage them all.
+    segs = [p for p in _live_dir(index_dir).iterdir() if p.suffix in (".pst", ".trm", ".col")]
+    assert segs, "expected segment files"
     for p in segs:
         data = p.read_bytes()
         p.write_bytes(data[: len(data) // 3])
