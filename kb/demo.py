@@ -49,6 +49,12 @@ def _unanswered(demo_dir: Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+def _business_hours(at: datetime, rng: random.Random) -> datetime:
+    """Calls happen in the working day: keep the day, pick a time between 08:30 and 17:30."""
+    minutes = rng.randint(8 * 60 + 30, 17 * 60 + 30)
+    return at.replace(hour=minutes // 60, minute=minutes % 60, second=rng.randint(0, 59), microsecond=0)
+
+
 def _questions_for(item: ItemRecord) -> list[str]:
     return list(item.phrasings) or [item.title]
 
@@ -110,7 +116,7 @@ def _seed_deal(store, spec, by_stage, unanswered, rng, now, report) -> None:  # 
             span = max((ends[idx] - starts[idx]).total_seconds(), 3600.0)
             pool = by_stage.get(step["to"], [])
             for _ in range(rng.randint(3, 6) if pool else 0):
-                at = starts[idx] + timedelta(seconds=rng.uniform(0.05, 0.95) * span)
+                at = _business_hours(starts[idx] + timedelta(seconds=rng.uniform(0.05, 0.95) * span), rng)
                 _log_one(s, spec["id"], pool, unanswered, roles, spec.get("owner", ""), at, rng, report)
         if status in ("won", "lost") and not closed:
             set_status(s, spec["id"], status, note=f"Marked {status}", at=starts[-1] + timedelta(hours=1), follow=False)

@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # KeyError's str() wraps the message in quotes; show the message itself.
         error(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         return 2
+    finally:
+        for ws in getattr(args, "opened_workspaces", []):
+            ws.close()
 
 
 if __name__ == "__main__":

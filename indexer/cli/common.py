@@ -20,4 +20,5 @@ def open_workspace(args: argparse.Namespace, *, seed: str = SEED_CONTENT) -> Wor
         ws = Workspace.open(args.home, seed=seed, progress=progress)
     for notice in ws.notices:
         print(notice, file=sys.stderr)
+    args.__dict__.setdefault("opened_workspaces", []).append(ws)  # closed by main() on the way out
     return ws
