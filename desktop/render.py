@@ -31,9 +31,33 @@ _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 _TAG = re.compile(r"(<[^>]+>)")
 
 
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,3}[.)]) +\S")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def _separate_lists(text: str) -> str:
+    """Put a blank line before a list that directly follows a paragraph line.
+
+    Experts (and GitHub, CommonMark) write "**Includes:**\n- a\n- b"; python-markdown would run
+    such a list into the paragraph as one line of text.
+    """
+    out: list[str] = []
+    in_fence = False
+    prev = ""
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and _LIST_ITEM.match(line) and prev.strip() and not _LIST_ITEM.match(prev) \
+                and not prev.startswith((" ", "\t")):  # fmt: skip
+            out.append("")
+        out.append(line)
+        prev = line
+    return "\n".join(out)
+
+
 def render_markdown(text: str) -> str:
     """Markdown to sanitized HTML; bare URLs become links (experts paste them as plain text)."""
-    raw = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    raw = markdown.markdown(_separate_lists(text or ""), extensions=["extra", "sane_lists"], output_format="html")
     clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None)
     return _linkify(clean)
 

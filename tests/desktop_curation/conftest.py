@@ -1,0 +1,63 @@
+"""Fixtures for the curation windows: offscreen Qt, a fresh home per test, an expert by default.
+
+The first-launch import is built once per session into a template home; each test copies it, so
+saves, verifies and gap answers never leak into another test.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import: tests never need a display
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.qtcompat import pin_singletons
+from indexer.workspace import Workspace
+from kb.paths import Home
+
+pin_singletons()  # PySide6 6.12 on CPython 3.11 leaks references to None/True (desktop/qtcompat.py)
+
+ITEM = "adopt-activity-logging-privacy"  # a Q&A pair of the bundled content
+
+
+@pytest.fixture(scope="session")
+def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "home"
+    Workspace.open(root, seed="content").close()
+    return root
+
+
+@pytest.fixture(autouse=True)
+def expert(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests act as an expert unless they set the role themselves."""
+    monkeypatch.setenv("EXPERT_ANSWERS_USER", "Ada Expert")
+    monkeypatch.setenv("EXPERT_ANSWERS_ROLE", "expert")
+
+
+@pytest.fixture
+def workspace(template_home: Path, tmp_path: Path) -> Iterator[Workspace]:
+    root = tmp_path / "home"
+    shutil.copytree(template_home, root)
+    ws = Workspace.open(Home(root), seed="content")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def ctx(qtbot, workspace: Workspace):  # type: ignore[no-untyped-def]
+    from desktop.curation import CurationContext
+
+    context = CurationContext(lambda: workspace)
+    yield context
+    for win in context.windows:
+        win.close()
+    context.reads.wait(10)
+    context.writer.wait(10)
+    qtbot.wait(10)  # deliver the last queued results before the workspace closes
+    context.reads.shutdown()
+    context.writer.shutdown()
