@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QSettings,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -34,7 +33,7 @@ from desktop.qtcompat import pin_singletons
 from desktop.render import plain_text
 from desktop.search import SearchController
 from desktop.window_ui import build_window
-from desktop.workers import Runner, serial_pool
+from desktop.workers import READ_THREADS, Runner
 from kb.stages import UNKNOWN
 
 log = logging.getLogger(__name__)
@@ -61,8 +60,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Expert Answers")
         self.settings = settings
         self.ws: Any = None  # indexer.workspace.Workspace, set when open
-        self.reads = Runner(QThreadPool.globalInstance(), self)
-        self.writer = Runner(serial_pool(self), self)  # the one database writer
+        self.reads = Runner(READ_THREADS, "read", self)
+        self.writer = Runner(1, "write", self)  # the one database writer: one thread, in order
         self.reads.failed.connect(lambda m: self.statusBar().showMessage(f"Error: {m}", STATUS_MS * 2))
         self.writer.failed.connect(lambda m: self.statusBar().showMessage(f"Not saved: {m}", STATUS_MS * 2))
         self._item_gen = 0
@@ -327,8 +326,8 @@ class MainWindow(QMainWindow):
         """Finish queued writes and searches before the workspace underneath them is closed."""
         self.search.timer.stop()
         self.suggestions_timer.stop()
-        self.writer.wait()
-        self.reads.wait()
+        self.writer.shutdown()
+        self.reads.shutdown(cancel_pending=True)
 
     def changeEvent(self, event: QEvent) -> None:
         """Coming back to the window re-reads deals and counts: a deal may have moved stage in

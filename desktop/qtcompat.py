@@ -33,7 +33,10 @@ def _add_references(obj: object, count: int) -> None:
 
 def _probe() -> tuple[bool, bool]:
     """Whether void calls lose ``None`` references and ``emit`` loses ``True`` references."""
-    from PySide6.QtCore import QObject, Signal
+    try:
+        from PySide6.QtCore import QObject, Signal
+    except ImportError:  # no Qt (the Qt-free modules used from a CLI or a test): nothing to protect
+        return False, False
 
     class Probe(QObject):
         ping = Signal()
@@ -58,8 +61,8 @@ def _probe() -> tuple[bool, bool]:
 def pin_singletons() -> bool:
     """Protect ``None``/``True``/``False`` when the binding leaks them; idempotent, cheap.
 
-    Returns whether the work-around is active. Call it before the app makes Qt calls in earnest:
-    ``desktop.app.main``, the window, the benchmark and the test ``conftest`` all do.
+    Returns whether the work-around is active. ``import desktop`` runs it, so every window in
+    the package (the main window, curation, journey) and every test importing them is covered.
     """
     if "active" not in _state:
         active = False

@@ -1,35 +1,47 @@
 """Running plain functions off the GUI thread and getting their results back on it.
 
-Why this shape (STYLE §7): work runs on a ``QThreadPool`` with its signals on a helper ``QObject``
-created on the GUI thread, so ``done``/``failed`` are queued back to the GUI thread. Workers never
-touch widgets; they call ``kb``/``indexer`` functions and return plain data.
+Why this shape (STYLE §7): each task's signals live on a helper ``QObject`` created on the GUI
+thread, so ``done``/``failed`` are queued back to the GUI thread. Workers never touch widgets;
+they call ``kb``/``indexer`` functions and return plain data. Two runners exist in the window:
+reads (searches may overlap; stale ones are dropped by a generation counter) and one writer with
+a single thread, so database writes happen one at a time, in the order the rep made them.
 
-Why ``Task`` is a callable and not a ``QRunnable`` subclass: with PySide6 6.12 the pool's Python
-wrapper keeps a reference to every Python ``QRunnable`` it was given — all of them with
-auto-delete off, a growing share with it on (measured: 825 of 5,000 still alive, each holding its
-arguments and signals object). ``QThreadPool.start(callable)`` has Qt wrap the call in its own
-``QRunnable`` (``QRunnable::create``) and leaks nothing (0 of 3,000). ``tests/desktop`` checks it.
+Why Python threads (``ThreadPoolExecutor``) and not ``QThreadPool``, measured with PySide6 6.12:
 
-Two runners exist in the window: reads on the shared global pool (searches may overlap; stale ones
-are dropped by a generation counter), and writes on a private pool of exactly one thread, so
-database writes happen one at a time in the order the rep made them.
+- PySide gives a Qt pool thread a *fresh* Python thread state for every task, so
+  ``threading.local`` data does not survive from one task to the next on the same OS thread. The
+  index keeps one Whoosh searcher per thread in a thread-local and remembers each one until it is
+  closed: on ``QThreadPool`` every search opened a new searcher, ~176 MB each at 87k items — the
+  87k benchmark grew by ~350 MB per question and was OOM-killed at 24 GB. On executor threads the
+  searcher is reused: memory stays flat and searches skip the re-open.
+- The pool's Python wrapper also kept references to ``QRunnable`` subclasses it had run (825 of
+  5,000 still alive with auto-delete on, all of them with it off).
+
+``tests/desktop/test_workers.py`` checks results arrive on the GUI thread, thread-local state
+survives between tasks, the writer is serial and nothing lingers.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
 #: Progress signals are throttled: an import reports per item and 87k queued events would
 #: themselves freeze the GUI thread.
 PROGRESS_INTERVAL_S = 0.05
+#: Searches, item loads and "asked next": two lanes on the 2-core machines reps use. Each
+#: thread holds its own searcher (memory grows with the count), so more would cost more than it gives.
+READ_THREADS = 2
 
 
 class TaskSignals(QObject):
@@ -41,7 +53,7 @@ class TaskSignals(QObject):
 
 
 class Task:
-    """Call ``fn(*args, **kwargs)`` on a pool thread; report the result or the error."""
+    """Call ``fn(*args, **kwargs)`` on a worker thread; report the result or the error."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
         self.signals = TaskSignals()
@@ -56,9 +68,6 @@ class Task:
             self._last_progress = now
             self.signals.progress.emit(done, total, label)
 
-    def __call__(self) -> None:
-        self.run()
-
     def run(self) -> None:
         try:
             result = self._fn(*self._args, **self._kwargs)
@@ -70,22 +79,24 @@ class Task:
 
 
 class Runner(QObject):
-    """Submits tasks to one pool and keeps their signals alive until the result has arrived.
+    """Submits tasks to one executor and keeps their signals alive until the result has arrived.
 
-    Ownership, and why: the pool deletes each runnable after ``run()`` returns (auto-delete), so
-    the GUI thread never frees a runnable a worker thread is still leaving. The signals object is
-    what must outlive the task until its queued ``done`` is delivered; the runner holds it by a
-    key, the connected closures capture only that key (not the task, which through the C++
-    connection would make a cycle Python's GC cannot see), and it is released once, afterwards.
+    The runner holds each task's signals object by a key; the connected closures capture only the
+    key (capturing the task would make a cycle through C++ that Python's GC cannot see), and the
+    signals object is released once its result has been delivered.
     """
 
     failed = Signal(str)  # any task's error, for the status bar
 
-    def __init__(self, pool: QThreadPool, parent: QObject | None = None) -> None:
+    def __init__(self, threads: int, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = pool
+        self.max_workers = threads
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"ea-{name}")
         self._live: dict[int, TaskSignals] = {}
+        self._futures: set[Future[None]] = set()
+        self._lock = threading.Lock()
         self._next = 0
+        self._closed = False
 
     def submit(
         self,
@@ -96,6 +107,9 @@ class Runner(QObject):
         on_progress: Callable[[int, int, str], None] | None = None,
         **kwargs: Any,
     ) -> None:
+        if self._closed:
+            log.debug("runner closed; dropped %s", getattr(fn, "__name__", fn))
+            return
         task = Task(fn, *args, with_progress=on_progress is not None, **kwargs)
         key = self._next = self._next + 1
         signals = self._live[key] = task.signals
@@ -103,7 +117,14 @@ class Runner(QObject):
             signals.progress.connect(on_progress)
         signals.done.connect(lambda result: self._finish(key, on_done, result))
         signals.failed.connect(lambda message: self._fail(key, on_failed, message))
-        self.pool.start(task)
+        future = self._executor.submit(task.run)
+        with self._lock:
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._futures.discard(future)
 
     def _release(self, key: int) -> None:
         signals = self._live.pop(key, None)
@@ -125,14 +146,14 @@ class Runner(QObject):
         """Tasks submitted whose result has not been delivered yet."""
         return len(self._live)
 
-    def wait(self, msecs: int = -1) -> bool:
-        """Block until the pool is idle (used on close, before the workspace is closed)."""
-        return self.pool.waitForDone(msecs)
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every submitted task has run (on close, before the workspace is closed)."""
+        with self._lock:
+            futures = list(self._futures)
+        return not wait_futures(futures, timeout=timeout).not_done
 
-
-def serial_pool(parent: QObject | None = None) -> QThreadPool:
-    """A pool of exactly one thread: the app's single database writer."""
-    pool = QThreadPool(parent)
-    pool.setMaxThreadCount(1)
-    pool.setExpiryTimeout(-1)  # keep the thread; writes come in bursts during a call
-    return pool
+    def shutdown(self, *, cancel_pending: bool = False) -> None:
+        """Stop the threads after the running tasks. Queued reads may be cancelled (nobody will
+        look at them); queued writes never are — that is the rep's log."""
+        self._closed = True
+        self._executor.shutdown(wait=True, cancel_futures=cancel_pending)

@@ -132,7 +132,7 @@ def test_writes_run_off_the_gui_thread_one_at_a_time(qtbot, window, monkeypatch)
     with qtbot.waitSignal(window.logged):
         window.commands.log_answered.trigger()
     assert threads and threads[0] is not threading.main_thread()
-    assert window.writer.pool.maxThreadCount() == 1
+    assert window.writer.max_workers == 1
 
 
 def test_new_deal_dialog_creates_and_selects_the_deal(qtbot, window, workspace, monkeypatch) -> None:
