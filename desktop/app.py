@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import jobs
@@ -71,6 +71,7 @@ class Startup:
     def _opened(self, ws: Any) -> None:
         self.ws = ws
         self.window.set_workspace(ws)
+        self.window.writer.submit(jobs.daily_backup, self.home.root)
         if self.args.query:
             self.window.search_for(self.args.query)
 
@@ -117,6 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.dark:
         force_dark(app)
     home = Home.resolve(args.home).ensure()
+    lock = QLockFile(str(home.root / "app.lock"))  # a dead holder's stale lock is taken over
+    if not lock.tryLock(200):
+        QMessageBox.warning(
+            None, "Expert Answers",
+            f"Expert Answers is already open on this data folder:\n{home.root}\n\n"
+            "Switch to that window, or start with --home DIR for another folder.",
+        )  # fmt: skip
+        return 1
     if args.deal:
         settings_for(home).setValue("deal/last", args.deal)
     window = MainWindow(settings_for(home))
@@ -128,4 +137,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.shutdown()
     if startup.ws is not None:
         startup.ws.close()
+    lock.unlock()
     return code or startup.exit_code

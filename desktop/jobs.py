@@ -63,6 +63,14 @@ def open_workspace(home: Path, seed: str, progress: ProgressFn = no_progress) ->
     return Workspace.open(home, seed=seed, progress=progress)
 
 
+def daily_backup(home: Path) -> object:
+    """Once a day, a consistent copy of the database (the newest seven are kept)."""
+    from kb.backup import daily_backup as take
+    from kb.paths import Home
+
+    return take(Home(home))
+
+
 def overview(ws: Workspace) -> Overview:
     from kb.services import deals, gaps, items
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from desktop import jobs
+from desktop import curation, jobs, journey
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.models import DealsModel, ResultsModel, SuggestionsModel
@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.splitter, self.right_splitter = ui.splitter, ui.right_splitter
         self.progress, self.counts = ui.progress, ui.counts
         self._connect()
+        journey.install(self, lambda: self.ws)  # Deals, Insight, Gap queue
+        curation.install(self, lambda: self.ws)  # editor, history, stale/suggestions/gaps
         self._restore_settings()
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
 
 from desktop.curation.context import CurationContext
+from desktop.menus import add_menu
 
 STATUS_MS = 6000
 
@@ -54,14 +54,7 @@ def install(window: Any, workspace_getter: Callable[[], Any]) -> None:
             return
         ctx.open_editor(selected[0].id)
 
-    bar = window.menuBar()
-    menu = QMenu("&Content", bar)
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "").casefold() == "help"), None)
-    if help_menu is not None:
-        bar.insertMenu(help_menu, menu)  # Help stays last, by convention
-    else:
-        bar.addMenu(menu)
-    menu.setToolTipsVisible(True)
+    menu = add_menu(window, "&Content")
     actions = (
         _action(window, "&New Q&&A…", "Ctrl+Shift+N", "Write a new Q&A pair", lambda: ctx.open_editor()),
         _action(window, "&Edit selected item…", "Ctrl+E", "Edit the selected answer", edit_selected),

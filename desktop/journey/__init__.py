@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from desktop.menus import add_menu
 from desktop.workers import READ_THREADS, Runner
 
 MENU_TITLE = "&Journey"
@@ -81,9 +82,8 @@ class Journey(QObject):
 def install(window: QMainWindow, workspace_getter: Callable[[], Any]) -> None:
     """Add the "Journey" menu to ``window``'s menu bar: Deals…, Insight…, Gap queue…."""
     journey = Journey(window, workspace_getter)
-    menu = window.menuBar().addMenu(MENU_TITLE)
+    menu = add_menu(window, MENU_TITLE)
     menu.setObjectName("journeyMenu")
-    menu.setToolTipsVisible(True)
     for key, text, shortcut, tip in WINDOWS:
         action = QAction(text, window)
         action.setObjectName(f"journey-{key}")
