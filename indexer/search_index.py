@@ -108,7 +108,12 @@ class SearchIndex:
     def _open(self) -> str | None:
         """Open the live generation; return why it cannot be used, or ``None``."""
         gen_dir = self._current_dir()
-        if gen_dir is None or not windex.exists_in(str(gen_dir)):
+        try:
+            exists = gen_dir is not None and windex.exists_in(str(gen_dir))
+        except Exception as exc:  # noqa: BLE001 - e.g. a pickled schema naming a class we renamed
+            self._ix = None
+            return f"unreadable schema: {type(exc).__name__}: {exc}"
+        if not exists:
             self._ix = None
             return "missing"
         try:

@@ -230,3 +230,21 @@ def test_many_saves_keep_few_segments(index: SearchIndex) -> None:
     leaves = len(list(index.searcher().reader().leaf_readers()))  # type: ignore[union-attr]
     assert leaves <= 9
     assert len(index.search("incremental save", limit=30).hits) == 20
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_index_whose_pickled_schema_no_longer_loads_is_rebuilt(tmp_path: Path) -> None:
+    """An index written by an older release can name analyzer classes that no longer exist."""
+    recs = [ItemRecord(id="a", kind="qa", title="Uptime commitment?", body="99.9%")]
+    ix = SearchIndex(tmp_path / "ix")
+    ix.rebuild(recs)
+    ix.close()
+    toc = next(_live_dir(tmp_path / "ix").glob("*.toc"))
+    data = toc.read_bytes()
+    toc.write_bytes(data.replace(b"whoosh.fields", b"whoosh.gone__", 1))
+    ix = SearchIndex(tmp_path / "ix")
+    assert ix.needs_rebuild() is not None
+    ix.rebuild(recs)
+    assert ix.search("uptime").ids() == ["a"]
+    ix.close()
