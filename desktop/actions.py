@@ -25,6 +25,7 @@ class Actions:
     refresh: QAction
     quit: QAction
     shortcuts_help: QAction
+    stage_boost: QAction
 
 
 def _action(
@@ -67,7 +68,17 @@ def build_actions(parent: QObject) -> Actions:
         refresh=_action(parent, "&Refresh deals and counts", ["F5"], "Reload deals, stages and counts"),
         quit=_action(parent, "&Quit", ["Ctrl+Q"], "Quit Expert Answers"),
         shortcuts_help=_action(parent, "&Keyboard shortcuts", ["F1"], "Show the keyboard map"),
+        stage_boost=_checkable(
+            _action(parent, "Rank by deal &stage", ["Ctrl+Shift+S"],
+                    "Rank answers that fit the deal's current stage higher (chips show why)")  # fmt: skip
+        ),
     )
+
+
+def _checkable(action: QAction) -> QAction:
+    action.setCheckable(True)
+    action.setChecked(True)
+    return action
 
 
 KEYBOARD_MAP = """
@@ -79,6 +90,7 @@ KEYBOARD_MAP = """
 <tr><td><b>Ctrl+G</b></td><td>Log "no good answer": a gap for the experts</td></tr>
 <tr><td><b>Ctrl+D</b></td><td>Switch deal (type to find)</td></tr>
 <tr><td><b>Ctrl+N</b></td><td>New deal</td></tr>
+<tr><td><b>Ctrl+Shift+S</b></td><td>Rank by deal stage on/off</td></tr>
 <tr><td><b>F5</b></td><td>Refresh deals and counts</td></tr>
 </table>
 """

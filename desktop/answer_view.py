@@ -34,9 +34,9 @@ class AnswerView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self._item: LoadedItem | None = None
-        self._placeholder = ""
+        self._hint = ""
         self.document().setDocumentMargin(self.fontMetrics().height() * 0.6)
-        self.show_placeholder("Type the prospect's question. The best answer appears here.")
+        self.show_hint("Type the prospect's question. The best answer appears here.")
 
     def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 - Qt's signature
         """Nothing is fetched: not remote images, not local files, whatever the HTML asks for."""
@@ -55,16 +55,16 @@ class AnswerView(QTextBrowser):
         self._item = loaded
         self._render()
 
-    def show_placeholder(self, text: str) -> None:
+    def show_hint(self, text: str) -> None:
         self._item = None
-        self._placeholder = text
+        self._hint = text
         self._render()
 
     def _render(self) -> None:
         pal = self.palette()
         muted = muted_color(pal).name()
         if self._item is None:
-            self.setHtml(f'<p style="color:{muted}">{escape(self._placeholder)}</p>')
+            self.setHtml(f'<p style="color:{muted}">{escape(self._hint)}</p>')
             return
         self.setHtml(answer_html(self._item.record, self._item.body_html, warn=warn_color(pal).name(), muted=muted))
 

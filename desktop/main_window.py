@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         a.new_deal.triggered.connect(self.new_deal)
         a.refresh.triggered.connect(self.refresh_overview)
         a.quit.triggered.connect(self.close)
+        a.stage_boost.toggled.connect(self.search.set_boost)
         a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", KEYBOARD_MAP))
 
     # -- workspace ------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
             self.results_view.setCurrentIndex(self.results_model.index(0))
         else:
             hint = f" Did you mean “{result.suggestion}”?" if result.suggestion else ""
-            self.answer_view.show_placeholder(f"No answer found.{hint} Ctrl+G logs it as a gap for the experts.")
+            self.answer_view.show_hint(f"No answer found.{hint} Ctrl+G logs it as a gap for the experts.")
             self.suggestions_model.set_rows([])
         self.resultsShown.emit(len(result.hits))
 
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         self.suggestions_timer.stop()
         self.results_model.set_hits([])
         self.suggestions_model.set_rows([])
-        self.answer_view.show_placeholder("Type the prospect's question. The best answer appears here.")
+        self.answer_view.show_hint("Type the prospect's question. The best answer appears here.")
         self.resultsShown.emit(0)
 
     def _navigate(self, key: int) -> None:

@@ -61,6 +61,7 @@ class SearchController(QObject):
         self._runner = runner
         self._ws: Any = None
         self._stage: str | None = None
+        self.boost_stage = True  # the rep can switch the stage-aware ranking off
         self._gen = 0
         self._shown_gen = 0
         self._started_at: float | None = None  # first keystroke of the current question
@@ -79,6 +80,13 @@ class SearchController(QObject):
         self._ws = ws
         if self._edit.text().strip():
             self.search_now()  # the rep typed while the first-launch import ran
+
+    def set_boost(self, enabled: bool) -> None:
+        """Rank by the deal's stage or not; re-runs the current search so the change is visible."""
+        if enabled != self.boost_stage:
+            self.boost_stage = enabled
+            if self._edit.text().strip():
+                self.timer.start()
 
     def set_stage(self, stage: str | None) -> None:
         """A new deal re-ranks the current results (answers suited to its stage come first)."""
@@ -118,7 +126,7 @@ class SearchController(QObject):
         if self._ws is None:
             return  # set_workspace() runs it once the workspace is open
         gen = self._gen
-        ws, stage = self._ws, self._stage
+        ws, stage = self._ws, self._stage if self.boost_stage else None
 
         def run() -> Any:
             # Superseded while it waited for a thread: skip the work, so a burst of keystrokes

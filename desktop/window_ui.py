@@ -132,6 +132,8 @@ def _build_menus(win: QMainWindow, a: Actions) -> None:
     deal_menu.addAction(a.quit)
     answer_menu = win.menuBar().addMenu("&Answer")
     answer_menu.addActions([a.focus_search, a.copy_answer, a.log_answered, a.log_gap])
+    answer_menu.addSeparator()
+    answer_menu.addAction(a.stage_boost)
     win.menuBar().addMenu("&Help").addAction(a.shortcuts_help)
-    for action in (a.focus_search, a.log_answered, a.log_gap, a.switch_deal, a.new_deal, a.refresh, a.quit):
+    for action in (a.focus_search, a.log_answered, a.log_gap, a.switch_deal, a.new_deal, a.refresh, a.quit, a.stage_boost):
         win.addAction(action)  # window-wide shortcuts even with the menu bar hidden

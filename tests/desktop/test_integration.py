@@ -38,3 +38,12 @@ def test_second_instance_on_the_same_home_is_refused(tmp_path: Path) -> None:
         lock.unlock()
     assert out.returncode == 1, out.stderr
     assert "already open on this data folder" in out.stdout
+
+
+def test_stage_boost_can_be_switched_off(qtbot, tmp_path: Path) -> None:
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    assert win.commands.stage_boost.isChecked() and win.search.boost_stage
+    win.commands.stage_boost.trigger()
+    assert not win.search.boost_stage
+    assert "Ctrl+Shift+S" in win.commands.stage_boost.toolTip()
