@@ -34,7 +34,7 @@ from desktop.render import plain_text
 from desktop.search import SearchController
 from desktop.window_ui import build_window
 from desktop.workers import READ_THREADS, Runner
-from kb.stages import UNKNOWN
+from kb.stages import UNKNOWN, ahead_of_buyer
 
 log = logging.getLogger(__name__)
 STATUS_MS = 4000
@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
         self.writer.failed.connect(lambda m: self.statusBar().showMessage(f"Not saved: {m}", STATUS_MS * 2))
         self._item_gen = 0
         self._pending_copy: str | None = None
-        self._stage_labels: dict[str, str] = {}
+        self._stage_labels: dict[str, str] = {}  # in journey order
+        self._deal_stage: str | None = None
         self._deals_loaded = False
         self._last_refresh = 0.0
         self._shown_query = ""  # the query whose results are on screen
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         self._item_gen += 1
         if hit is None or self.ws is None:
             return
+        self._hint_if_ahead(hit)
         gen = self._item_gen
         self.reads.submit(jobs.load_item, self.ws, hit.id, on_done=lambda loaded: self._show_item(gen, loaded))
         self.suggestions_timer.start()  # a second search: only once the selection settles
@@ -279,8 +281,20 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
 
     # -- deals ----------------------------------------------------------------------------------
+    def _hint_if_ahead(self, hit: Any) -> None:
+        """A non-blocking nudge when the answer fits only stages the buyer has not reached."""
+        order = list(self._stage_labels)
+        if ahead_of_buyer(hit.stages, self._deal_stage, order):
+            fits = ", ".join(self._stage_labels.get(s, s) for s in hit.stages)
+            now = self._stage_labels.get(self._deal_stage or "", self._deal_stage)
+            self.statusBar().showMessage(
+                f"Heads-up: this answer fits {fits}; the buyer is in {now}. They may not be ready for it yet.",
+                STATUS_MS * 2,
+            )
+
     def _deal_changed(self, deal_id: str | None, stage: str) -> None:
         stage_or_none = None if stage == UNKNOWN else stage
+        self._deal_stage = stage_or_none
         label = self._stage_labels.get(stage, "unknown") if stage_or_none else "unknown (no deal)"
         self.stage_label.setText(f"Stage: <b>{escape(label)}</b>")
         self.results_model.set_stage(stage_or_none)

@@ -50,3 +50,16 @@ def load_stage_config(path: Path) -> tuple[Stage, ...]:
     if len({s.key for s in stages}) != len(stages):
         raise StageConfigError(f"{path}: duplicate stage key")
     return tuple(stages) or DEFAULT_STAGES
+
+
+def ahead_of_buyer(item_stages: tuple[str, ...] | list[str], buyer_stage: str | None, order: list[str]) -> bool:
+    """True when every stage an answer suits comes after the buyer's current one.
+
+    Contract terms while the buyer is still in awareness: each stage a rep is out of step costs
+    win probability, so the app hints (never blocks) before the rep uses such an answer.
+    """
+    if not buyer_stage or buyer_stage not in order or not item_stages:
+        return False
+    here = order.index(buyer_stage)
+    known = [order.index(s) for s in item_stages if s in order]
+    return bool(known) and min(known) > here

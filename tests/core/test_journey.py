@@ -113,3 +113,13 @@ def test_asked_next_follows_the_same_deal(store: Store) -> None:
         answer_log.add_entry(s, "Price?", deal_id=a.id, at=t.replace(hour=12))
         assert answer_log.asked_next(s, "sec-sso") == [("And SCIM?", 2)]
         assert answer_log.asked_next(s, "sec-scim") == [("Price?", 1)]
+
+
+def test_ahead_of_buyer_flags_answers_for_later_stages_only() -> None:
+    from kb.stages import DEFAULT_STAGES, ahead_of_buyer
+
+    order = [s.key for s in DEFAULT_STAGES]
+    assert ahead_of_buyer(("decision",), "awareness", order)
+    assert not ahead_of_buyer(("awareness", "decision"), "awareness", order)
+    assert not ahead_of_buyer(("consideration",), "decision", order)  # behind is a loop, not a jump
+    assert not ahead_of_buyer(("decision",), None, order) and not ahead_of_buyer((), "awareness", order)

@@ -47,3 +47,19 @@ def test_stage_boost_can_be_switched_off(qtbot, tmp_path: Path) -> None:
     win.commands.stage_boost.trigger()
     assert not win.search.boost_stage
     assert "Ctrl+Shift+S" in win.commands.stage_boost.toolTip()
+
+
+def test_alignment_hint_when_the_answer_fits_only_later_stages(qtbot, tmp_path: Path) -> None:
+    from indexer.results import Hit
+
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win._stage_labels = {"awareness": "Awareness", "consideration": "Consideration", "decision": "Decision"}
+    win._deal_changed("d1", "awareness")
+    contract = Hit(id="c", kind="qa", title="Contract terms?", snippet="", score=1.0, rank=1, stages=("decision",))
+    win._hint_if_ahead(contract)
+    assert "fits Decision; the buyer is in Awareness" in win.statusBar().currentMessage()
+    win.statusBar().clearMessage()
+    fitting = Hit(id="f", kind="qa", title="Why cloud?", snippet="", score=1.0, rank=2, stages=("awareness",))
+    win._hint_if_ahead(fitting)
+    assert win.statusBar().currentMessage() == ""
