@@ -123,6 +123,7 @@ def log_answer(
     rank: int,
     seconds: float | None,
     search_text: str | None = None,
+    role: str | None = None,
 ) -> LogRecord:
     """The stage is read from the deal inside the same transaction: the stage at that moment.
 
@@ -134,18 +135,20 @@ def log_answer(
     with ws.store.session() as s:
         return answer_log.add_entry(
             s, question[:MAX_QUERY], deal_id=deal_id, item_ids=[item_id], outcome="answered",
-            search_text=(search_text or question)[:MAX_QUERY], chosen_rank=rank, seconds=seconds,
+            search_text=(search_text or question)[:MAX_QUERY], chosen_rank=rank, seconds=seconds, role=role,
         )  # fmt: skip
 
 
-def log_no_answer(ws: Workspace, question: str, *, deal_id: str | None, seconds: float | None) -> LogRecord:
+def log_no_answer(
+    ws: Workspace, question: str, *, deal_id: str | None, seconds: float | None, role: str | None = None
+) -> LogRecord:
     """A ``no-answer`` entry; ``answer_log`` files the gap for the experts with it."""
     from kb.services import answer_log
 
     with ws.store.session() as s:
         return answer_log.add_entry(
             s, question[:MAX_QUERY], deal_id=deal_id, outcome="no-answer",
-            search_text=question[:MAX_QUERY], seconds=seconds,
+            search_text=question[:MAX_QUERY], seconds=seconds, role=role,
         )  # fmt: skip
 
 

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.deal_picker, self.stage_label, self.search_edit = ui.deal_picker, ui.stage_label, ui.search_edit
         self.results_view, self.answer_view, self.suggestions = ui.results_view, ui.answer_view, ui.suggestions
         self.splitter, self.right_splitter = ui.splitter, ui.right_splitter
-        self.progress, self.counts = ui.progress, ui.counts
+        self.progress, self.counts, self.asked_by = ui.progress, ui.counts, ui.asked_by
         self._connect()
         journey.install(self, lambda: self.ws)  # Deals, Insight, Gap queue
         curation.install(self, lambda: self.ws)  # editor, history, stale/suggestions/gaps
@@ -255,7 +255,8 @@ class MainWindow(QMainWindow):
         hit, rank = selected
         self.writer.submit(
             jobs.log_answer, self.ws, question, deal_id=self.deal_picker.deal_id(), item_id=hit.id, rank=rank,
-            seconds=self.search.seconds(), search_text=self._shown_query or question, on_done=self._logged,
+            seconds=self.search.seconds(), search_text=self._shown_query or question,
+            role=self.asked_by.currentData(), on_done=self._logged,
         )  # fmt: skip
         self.search.new_question()
 
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
             return
         self.writer.submit(
             jobs.log_no_answer, self.ws, question, deal_id=self.deal_picker.deal_id(),
-            seconds=self.search.seconds(), on_done=self._logged,
+            seconds=self.search.seconds(), role=self.asked_by.currentData(), on_done=self._logged,
         )  # fmt: skip
         self.search.new_question()
 

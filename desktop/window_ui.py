@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -29,6 +30,7 @@ from desktop.delegate import ResultDelegate
 from desktop.models import DealsModel, ResultsModel, SuggestionsModel
 from desktop.panels import ProgressStatus, SuggestionsPanel
 from desktop.search import SearchEdit
+from kb.services.deals import ROLES
 
 
 @dataclass
@@ -43,6 +45,7 @@ class WindowUi:
     right_splitter: QSplitter
     progress: ProgressStatus
     counts: QLabel
+    asked_by: QComboBox
 
 
 def build_window(
@@ -62,6 +65,15 @@ def build_window(
     stage_label.setToolTip("The deal's current stage: recorded with every answer you log")
     stage_label.setContentsMargins(win.fontMetrics().averageCharWidth(), 0, 0, 0)
     toolbar.addWidget(stage_label)
+    toolbar.addSeparator()
+    asked_by = QComboBox(toolbar)
+    asked_by.setObjectName("asked-by")
+    asked_by.addItem("Asked by: anyone", None)
+    for role in ROLES:
+        asked_by.addItem(f"Asked by: {role.replace('-', ' ')}", role)
+    asked_by.setToolTip("Who on the buyer's side asked: recorded with the answers you log")
+    asked_by.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # keep Tab order on the search
+    toolbar.addWidget(asked_by)
     toolbar.addSeparator()
     toolbar.addAction(a.new_deal)
     win.addToolBar(toolbar)
@@ -121,7 +133,7 @@ def build_window(
     _build_menus(win, a)
     return WindowUi(
         deal_picker, stage_label, search_edit, results_view, answer_view, suggestions, splitter, right_splitter,
-        progress, counts,
+        progress, counts, asked_by,
     )  # fmt: skip
 
 

@@ -148,3 +148,13 @@ def test_new_deal_dialog_creates_and_selects_the_deal(qtbot, window, workspace, 
         window.commands.new_deal.trigger()
     assert window.deal_picker.deal_id() == created.args[0].id
     assert window.deal_picker.stage() == created.args[0].stage
+
+
+def test_the_stakeholder_who_asked_is_recorded(qtbot, window, workspace, two_deals) -> None:
+    window.deal_picker.select_deal(next(iter(two_deals)))
+    window.asked_by.setCurrentIndex(window.asked_by.findData("procurement"))
+    ask(qtbot, window, "can we pay by invoice")
+    with qtbot.waitSignal(window.logged) as logged:
+        qtbot.keyClick(window.search_edit, Qt.Key.Key_Return, CTRL)
+    assert logged.args[0].role == "procurement"
+    assert entries(workspace)[0].role == "procurement"
