@@ -138,6 +138,7 @@ def test_stage_boost_changes_order(tmp_path: Path) -> None:
     other = "a" if first == "b" else "b"
     other_stage = "awareness" if other == "a" else "results"
     assert ix.search("data export", stage_boost=(other_stage,)).ids()[0] == other
+    assert ix.search("data export", stage_boost=()).ids() == plain  # switched off: the plain order again
     ix.close()
 
 
