@@ -12,6 +12,7 @@ appear, focused, before the imports finish.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +125,7 @@ def log_answer(
     seconds: float | None,
     search_text: str | None = None,
     role: str | None = None,
+    at: datetime | None = None,
 ) -> LogRecord:
     """The stage is read from the deal inside the same transaction: the stage at that moment.
 
@@ -136,11 +138,18 @@ def log_answer(
         return answer_log.add_entry(
             s, question[:MAX_QUERY], deal_id=deal_id, item_ids=[item_id], outcome="answered",
             search_text=(search_text or question)[:MAX_QUERY], chosen_rank=rank, seconds=seconds, role=role,
+            at=at,
         )  # fmt: skip
 
 
 def log_no_answer(
-    ws: Workspace, question: str, *, deal_id: str | None, seconds: float | None, role: str | None = None
+    ws: Workspace,
+    question: str,
+    *,
+    deal_id: str | None,
+    seconds: float | None,
+    role: str | None = None,
+    at: datetime | None = None,
 ) -> LogRecord:
     """A ``no-answer`` entry; ``answer_log`` files the gap for the experts with it."""
     from kb.services import answer_log
@@ -148,7 +157,7 @@ def log_no_answer(
     with ws.store.session() as s:
         return answer_log.add_entry(
             s, question[:MAX_QUERY], deal_id=deal_id, outcome="no-answer",
-            search_text=question[:MAX_QUERY], seconds=seconds, role=role,
+            search_text=question[:MAX_QUERY], seconds=seconds, role=role, at=at,
         )  # fmt: skip
 
 

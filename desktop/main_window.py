@@ -23,11 +23,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from desktop import curation, jobs, journey
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
+from desktop.log_queue import LogQueue
 from desktop.models import DealsModel, ResultsModel, SuggestionsModel
 from desktop.qtcompat import pin_singletons
 from desktop.render import plain_text
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.ws: Any = None  # indexer.workspace.Workspace, set when open
         self.reads = Runner(READ_THREADS, "read", self)
         self.writer = Runner(1, "write", self)  # the one database writer: one thread, in order
+        self.log_queue = LogQueue(self.writer, self)  # failed log writes wait in memory, retried
         self.reads.failed.connect(lambda m: self.statusBar().showMessage(f"Error: {m}", STATUS_MS * 2))
         self.writer.failed.connect(lambda m: self.statusBar().showMessage(f"Not saved: {m}", STATUS_MS * 2))
         self._item_gen = 0
@@ -112,6 +114,13 @@ class MainWindow(QMainWindow):
         a.refresh.triggered.connect(self.refresh_overview)
         a.quit.triggered.connect(self.close)
         a.stage_boost.toggled.connect(self.search.set_boost)
+        self.log_queue.saved.connect(self._logged)
+        self.log_queue.waiting.connect(
+            lambda n, msg: self.statusBar().showMessage(
+                f"Not saved ({msg}). {n} log entr{'y' if n == 1 else 'ies'} kept in memory; retrying every 15 s.",
+                STATUS_MS * 4,
+            )
+        )
         a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", KEYBOARD_MAP))
 
     # -- workspace ------------------------------------------------------------------------------
@@ -253,10 +262,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Type the question and select the answer you gave first.", STATUS_MS)
             return
         hit, rank = selected
-        self.writer.submit(
+        self.log_queue.submit(
             jobs.log_answer, self.ws, question, deal_id=self.deal_picker.deal_id(), item_id=hit.id, rank=rank,
             seconds=self.search.seconds(), search_text=self._shown_query or question,
-            role=self.asked_by.currentData(), on_done=self._logged,
+            role=self.asked_by.currentData(),
         )  # fmt: skip
         self.search.new_question()
 
@@ -265,9 +274,9 @@ class MainWindow(QMainWindow):
         if not question or self.ws is None:
             self.statusBar().showMessage("Type the question first, then Ctrl+G logs it as a gap.", STATUS_MS)
             return
-        self.writer.submit(
+        self.log_queue.submit(
             jobs.log_no_answer, self.ws, question, deal_id=self.deal_picker.deal_id(),
-            seconds=self.search.seconds(), role=self.asked_by.currentData(), on_done=self._logged,
+            seconds=self.search.seconds(), role=self.asked_by.currentData(),
         )  # fmt: skip
         self.search.new_question()
 
@@ -358,6 +367,20 @@ class MainWindow(QMainWindow):
                 self.refresh_overview()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.log_queue.pending():
+            self.log_queue.retry()  # one last try before asking
+            self.writer.wait(5.0)
+            QApplication.processEvents()  # deliver the retries' done/failed signals
+        if self.log_queue.pending():
+            answer = QMessageBox.warning(
+                self, "Unsaved log entries",
+                f"{self.log_queue.pending()} answer-log entries could not be saved (is the disk full or "
+                "read-only?). Quit anyway and lose them?",
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+            )  # fmt: skip
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)

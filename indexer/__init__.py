@@ -5,6 +5,6 @@ Plain Python (no Qt), so the CLI, the desktop app and tests share the same searc
 
 from .results import Hit, SearchFilters, SearchResult
 from .schema import SCHEMA_VERSION
-from .search_index import IndexCorruptError, SearchIndex
+from .search_index import IndexBusyError, IndexCorruptError, SearchIndex
 
-__all__ = ["SCHEMA_VERSION", "Hit", "IndexCorruptError", "SearchFilters", "SearchIndex", "SearchResult"]
+__all__ = ["SCHEMA_VERSION", "Hit", "IndexBusyError", "IndexCorruptError", "SearchFilters", "SearchIndex", "SearchResult"]

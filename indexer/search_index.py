@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 _CURRENT = "CURRENT"
 #: A save touches a handful of items: a small write pool keeps peak memory low on large indexes.
 SAVE_LIMIT_MB = 16
+#: How long a save waits for another process's index writer before giving up with a message.
+WRITER_WAIT_S = 30.0
 # Segments are written as separate files, not Whoosh's "compound" single file: whoosh-reloaded's
 # StructFile has no fileno(), so a compound segment is never memory-mapped and every sub-file
 # is copied into RAM when a reader opens it (116 MB at 87k items, again on each reopen after a
@@ -60,6 +62,10 @@ _EXTERNAL_CHECK_S = 1.0
 
 class IndexCorruptError(RuntimeError):
     """A write found the index damaged; it is marked for rebuild (see ``needs_rebuild``)."""
+
+
+class IndexBusyError(RuntimeError):
+    """Another process (the app, or a ``kb`` command) held the index writer for too long."""
 
 
 class _ThreadState(threading.local):
@@ -257,7 +263,13 @@ class SearchIndex:
             ix = self._require_index()
             failure: str | None = None
             try:
-                writer = ix.writer(timeout=10.0, limitmb=SAVE_LIMIT_MB, compound=False)
+                try:
+                    writer = ix.writer(timeout=WRITER_WAIT_S, limitmb=SAVE_LIMIT_MB, compound=False)
+                except windex.LockError:  # busy, not damaged: never mark it for rebuild
+                    raise IndexBusyError(
+                        f"the search index is being written by another program (the app or another kb "
+                        f"command) and stayed locked for {WRITER_WAIT_S:.0f} s; try again when it has finished"
+                    ) from None
                 try:
                     apply(writer)
                     writer.commit(mergetype=merge_small_segments)
@@ -265,7 +277,7 @@ class SearchIndex:
                     writer.cancel()
                     raise
             except Exception as exc:
-                if not is_storage_error(exc):
+                if isinstance(exc, IndexBusyError) or not is_storage_error(exc):
                     raise
                 self._mark_corrupt(exc)
                 failure = self._corrupt

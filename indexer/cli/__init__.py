@@ -15,6 +15,7 @@ from kb import __version__
 from indexer.cli import admin_cmds, content_cmds, journey_cmds, report_cmds, search_cmds
 from indexer.cli import curation_cmds
 from indexer.cli.output import error
+from indexer.search_index import IndexBusyError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return 130
-    except (ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
+    except (ValueError, KeyError, FileNotFoundError, PermissionError, IndexBusyError) as exc:
         # KeyError's str() wraps the message in quotes; show the message itself.
         error(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         return 2

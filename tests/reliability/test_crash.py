@@ -143,3 +143,25 @@ def test_a_write_that_never_reached_the_index_is_repaired_on_the_next_open(tmp_p
     assert ws.search("wallaby").ids() == ["a"]
     assert not home.abandoned_markers()
     ws.close()
+
+
+def test_a_save_while_another_process_holds_the_index_says_so_and_damages_nothing(tmp_path: Path, monkeypatch) -> None:
+    from kb.records import ItemRecord
+    from indexer import search_index
+    from indexer.search_index import IndexBusyError
+
+    monkeypatch.setattr(search_index, "WRITER_WAIT_S", 0.2)
+    ws = Workspace.open(tmp_path, seed=SEED_NONE)
+    ws.save_item(ItemRecord(id="a", kind="qa", title="Kept wombat question?", body="x"))
+    other = ws.index._require_index().writer()  # as if the app were mid-import
+    try:
+        with pytest.raises(IndexBusyError, match="being written by another program"):
+            ws.save_item(ItemRecord(id="b", kind="qa", title="New question?", body="y"))
+    finally:
+        other.cancel()
+    assert ws.index.needs_rebuild() is None
+    assert ws.search("wombat").ids() == ["a"]
+    ws.close()
+    ws = Workspace.open(tmp_path, seed=SEED_NONE)  # the saved row reaches the index on the next open
+    assert ws.search("new question").ids()[:1] == ["b"]
+    ws.close()
