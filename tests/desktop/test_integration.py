@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtCore import QSettings
 
 from desktop.main_window import MainWindow
 
@@ -20,24 +18,6 @@ def test_main_window_has_journey_and_content_menus(qtbot, tmp_path: Path) -> Non
     assert {"Deal", "Answer", "Journey", "Content", "Help"} <= set(titles)
     shortcuts = [s.toString() for a in win.findChildren(type(win.commands.quit)) for s in a.shortcuts()]
     assert len(shortcuts) == len(set(shortcuts)), "two actions share a shortcut"
-
-
-def test_second_instance_on_the_same_home_is_refused(tmp_path: Path) -> None:
-    lock = QLockFile(str(tmp_path / "app.lock"))
-    assert lock.tryLock(100)
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from PySide6.QtWidgets import QMessageBox;"
-             "QMessageBox.warning = staticmethod(lambda *a, **k: print('WARNED', a[2]));"
-             "from desktop.app import main; sys.exit(main(['--home', sys.argv[1]]))", str(tmp_path)],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
-        )  # fmt: skip
-    finally:
-        lock.unlock()
-    assert out.returncode == 1, out.stderr
-    assert "already open on this data folder" in out.stdout
 
 
 def test_stage_boost_can_be_switched_off(qtbot, tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from indexer.workspace import SEED_NONE, Workspace
 from kb.paths import Home
 from kb.services import answer_log, deals
 from kb.store import Store
-from indexer.workspace import SEED_NONE, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
@@ -146,9 +146,9 @@ def test_a_write_that_never_reached_the_index_is_repaired_on_the_next_open(tmp_p
 
 
 def test_a_save_while_another_process_holds_the_index_says_so_and_damages_nothing(tmp_path: Path, monkeypatch) -> None:
-    from kb.records import ItemRecord
     from indexer import search_index
     from indexer.search_index import IndexBusyError
+    from kb.records import ItemRecord
 
     monkeypatch.setattr(search_index, "WRITER_WAIT_S", 0.2)
     ws = Workspace.open(tmp_path, seed=SEED_NONE)
