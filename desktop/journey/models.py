@@ -77,7 +77,8 @@ class _Table(QAbstractTableModel):
         return self.cell(record, index.column(), role)
 
     def cell(self, record: Any, column: int, role: int) -> Any:
-        raise NotImplementedError
+        """What ``column`` of ``record`` shows for ``role``; every table below defines its own."""
+        raise NotImplementedError(f"{type(self).__name__} must define cell()")
 
 
 class DealsTableModel(_Table):
