@@ -21,7 +21,7 @@ from kb.records import ItemRecord
 from kb.stages import Stage
 
 if TYPE_CHECKING:
-    from indexer.results import SearchResult
+    from indexer.engine.results import SearchResult
     from indexer.workspace import Workspace
     from kb.services.answer_log import LogRecord
     from kb.services.deals import DealRecord

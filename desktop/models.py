@@ -28,7 +28,7 @@ class ResultsModel(QAbstractListModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._hits: list[Any] = []  # indexer.results.Hit; typed loosely to keep imports light
+        self._hits: list[Any] = []  # indexer.engine.results.Hit; typed loosely to keep imports light
         self._stage: str | None = None
         self._stage_labels: dict[str, str] = {}
 

@@ -1,10 +1,6 @@
-"""Everything Whoosh: the search index of knowledge items, its evaluation and benchmarks.
+"""Below the front ends: the search engine and the one application layer.
 
-Plain Python (no Qt), so the CLI, the desktop app and tests share the same search code.
+``indexer.engine`` holds everything Whoosh (and vectors); ``indexer.app`` holds every use case that
+the ``kb`` CLI (``indexer.cli``) and the desktop app call; ``indexer.measure`` evaluates and
+benchmarks through the application layer. Plain Python, no Qt.
 """
-
-from .results import Hit, SearchFilters, SearchResult
-from .schema import SCHEMA_VERSION
-from .search_index import IndexBusyError, IndexCorruptError, SearchIndex
-
-__all__ = ["SCHEMA_VERSION", "Hit", "IndexBusyError", "IndexCorruptError", "SearchFilters", "SearchIndex", "SearchResult"]

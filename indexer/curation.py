@@ -21,7 +21,7 @@ from kb.services import curation, file_sync, suggestions, versions
 from kb.services.roles import Actor
 from kb.services.suggestions import SuggestionRecord
 
-from indexer.results import Hit
+from indexer.engine.results import Hit
 from indexer.workspace import Workspace
 
 T = TypeVar("T")

@@ -22,8 +22,8 @@ from kb.records import ItemRecord
 from kb.services import answer_log, deals, gaps, items
 from kb.store import Store
 
-from indexer.results import SearchFilters, SearchResult
-from indexer.search_index import SearchIndex
+from indexer.engine.results import SearchFilters, SearchResult
+from indexer.engine.search_index import SearchIndex
 
 SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
 

@@ -15,7 +15,7 @@ from kb import __version__
 from indexer.cli import admin_cmds, content_cmds, journey_cmds, report_cmds, search_cmds
 from indexer.cli import curation_cmds
 from indexer.cli.output import error
-from indexer.search_index import IndexBusyError
+from indexer.engine.search_index import IndexBusyError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ from kb.services import file_sync
 
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, error, print_json, progress_bar
-from indexer.results import SearchFilters
+from indexer.engine.results import SearchFilters
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

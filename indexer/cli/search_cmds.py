@@ -1,5 +1,5 @@
-"""``kb eval`` and ``kb bench``: thin argparse wrappers over :mod:`indexer.evaluation` and
-:mod:`indexer.bench` (the CLI holds no logic of its own; see STYLE.md §2).
+"""``kb eval`` and ``kb bench``: thin argparse wrappers over :mod:`indexer.measure.evaluation` and
+:mod:`indexer.measure.bench` (the CLI holds no logic of its own; see STYLE.md §2).
 
 Human output is a ``rich`` table on stdout (progress on stderr); ``--json`` prints exactly one
 JSON object on stdout and nothing else.
@@ -42,7 +42,7 @@ def _check_dataset(path: Path) -> str | None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from indexer.evaluation import evaluate, evaluate_baseline
+    from indexer.measure.evaluation import evaluate, evaluate_baseline
 
     err = _check_dataset(args.dataset_dir)
     if err:
@@ -73,7 +73,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from indexer.bench import bench
+    from indexer.measure.bench import bench
 
     err = _check_dataset(args.dataset_dir)
     if err:

@@ -30,7 +30,7 @@ def test_stage_boost_can_be_switched_off(qtbot, tmp_path: Path) -> None:
 
 
 def test_alignment_hint_when_the_answer_fits_only_later_stages(qtbot, tmp_path: Path) -> None:
-    from indexer.results import Hit
+    from indexer.engine.results import Hit
 
     win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)

@@ -8,7 +8,7 @@ from desktop_helpers import ask
 
 from desktop.jobs import Suggestion
 from desktop.models import DealsModel, FitsRole, HitRole, ResultsModel, SuggestionsModel
-from indexer.results import Hit
+from indexer.engine.results import Hit
 from kb.services.deals import DealRecord
 
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMainWindow
 from desktop.curation import install
 from desktop.curation.editor import ItemEditor
 from desktop.curation.queues import QueuesWindow
-from indexer.results import Hit
+from indexer.engine.results import Hit
 from tests.desktop_curation.conftest import ITEM
 from tests.desktop_curation.helpers import TIMEOUT
 

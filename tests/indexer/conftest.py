@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import SearchIndex
+from indexer.engine import SearchIndex
 from kb.records import ItemRecord
 
 SYNONYMS = """\

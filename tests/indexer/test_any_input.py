@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import SearchIndex, SearchResult
+from indexer.engine import SearchIndex, SearchResult
 
 EMAIL = (
     "Hi team,\n\nThanks for the demo yesterday!!! Our CISO asked a few things before we can move "

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cli import search_cmds
-from indexer.evaluation import (
+from indexer.measure.evaluation import (
     beir_records,
     evaluate,
     load_dataset,
@@ -123,8 +123,8 @@ def test_indexer_imports_without_qt() -> None:
                 if name.split(".")[0] in ("PySide6", "shiboken6", "desktop"):
                     raise ImportError("blocked: " + name)
         sys.meta_path.insert(0, Block())
-        import indexer, indexer.search_index, indexer.evaluation, indexer.bench
-        import indexer.cli.search_cmds, indexer.scorer, indexer.highlight
+        import indexer, indexer.engine.search_index, indexer.measure.evaluation, indexer.measure.bench
+        import indexer.cli.search_cmds, indexer.engine.scorer, indexer.engine.highlight
         assert not any(m.startswith(("PySide6", "desktop")) for m in sys.modules)
         print("ok")
         """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import SCHEMA_VERSION, IndexCorruptError, SearchIndex
+from indexer.engine import SCHEMA_VERSION, IndexCorruptError, SearchIndex
 from kb.records import ItemRecord
 
 from .conftest import catalogue, qa

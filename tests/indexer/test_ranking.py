@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer import SearchFilters, SearchIndex
+from indexer.engine import SearchFilters, SearchIndex
 from kb.records import ItemRecord
 
 from .conftest import qa

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import SearchIndex
+from indexer.engine import SearchIndex
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.analysis import FastAnalyzer, analyze, normalize_question
-from indexer.highlight import highlight_text, make_snippet, strip_markdown
-from indexer.query import LONG_TEXT_WORDS, parse_text
-from indexer.synonyms import Synonyms
+from indexer.engine.analysis import FastAnalyzer, analyze, normalize_question
+from indexer.engine.highlight import highlight_text, make_snippet, strip_markdown
+from indexer.engine.query import LONG_TEXT_WORDS, parse_text
+from indexer.engine.synonyms import Synonyms
 
 
 def test_analyzer_stems_drops_stop_words_and_keeps_offsets() -> None:

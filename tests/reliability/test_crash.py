@@ -146,8 +146,8 @@ def test_a_write_that_never_reached_the_index_is_repaired_on_the_next_open(tmp_p
 
 
 def test_a_save_while_another_process_holds_the_index_says_so_and_damages_nothing(tmp_path: Path, monkeypatch) -> None:
-    from indexer import search_index
-    from indexer.search_index import IndexBusyError
+    from indexer.engine import search_index
+    from indexer.engine.search_index import IndexBusyError
     from kb.records import ItemRecord
 
     monkeypatch.setattr(search_index, "WRITER_WAIT_S", 0.2)

@@ -1,7 +1,7 @@
 """Whoosh storage policies: segment merging for incremental commits, telling a damaged index
 from a bug, and a cheap integrity check at open.
 
-Why separate from :mod:`indexer.search_index`: these are the parts that depend on how Whoosh lays
+Why separate from :mod:`indexer.engine.search_index`: these are the parts that depend on how Whoosh lays
 out and reads segments, kept small and in one place.
 """
 

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .evaluation import beir_records, load_dataset, percentile
+from indexer.measure.evaluation import beir_records, load_dataset, percentile
 
 DEFAULT_QUERIES = 300
 
@@ -57,7 +57,7 @@ def run_ours(root: str, scale: int, queries: int) -> dict[str, float]:
     """Build our index of ``scale`` copies and time ``SearchIndex.search`` (limit 10)."""
     from kb.records import ItemRecord
 
-    from .search_index import SearchIndex
+    from indexer.engine.search_index import SearchIndex
 
     texts = sample_queries(Path(root), queries)
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -82,7 +82,7 @@ def run_ours(root: str, scale: int, queries: int) -> dict[str, float]:
 
 def run_plain(root: str, scale: int, queries: int) -> dict[str, float]:
     """The same for plain Whoosh (StemmingAnalyzer, BM25F, OR over title+text, highlights)."""
-    from .baseline import PlainWhoosh
+    from indexer.engine.baseline import PlainWhoosh
 
     texts = sample_queries(Path(root), queries)
     with tempfile.TemporaryDirectory(prefix="kb-bench-plain-") as tmp:
@@ -98,10 +98,10 @@ def run_plain(root: str, scale: int, queries: int) -> dict[str, float]:
 
 
 def _in_fresh_process(engine: str, root: Path, scale: int, queries: int) -> dict[str, float]:
-    """Run one engine via ``python -m indexer.bench`` (a subprocess, not multiprocessing: the
+    """Run one engine via ``python -m indexer.measure.bench`` (a subprocess, not multiprocessing: the
     caller's ``__main__`` may not be import-safe) and read its JSON line."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    cmd = [sys.executable, "-m", "indexer.bench", engine, str(root), str(scale), str(queries)]
+    cmd = [sys.executable, "-m", "indexer.measure.bench", engine, str(root), str(scale), str(queries)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"bench {engine} failed:\n{proc.stderr[-2000:]}")

@@ -8,7 +8,7 @@ function feeds the highlighter, which is what lets snippets show the user's orig
 know the character offsets of every stemmed token) instead of stems.
 
 The analyzer is pickled into the Whoosh TOC with the schema, so its import path
-(``indexer.analysis.FastAnalyzer``) is part of the on-disk format: renaming it means bumping
+(``indexer.engine.analysis.FastAnalyzer``) is part of the on-disk format: renaming it means bumping
 ``SCHEMA_VERSION``.
 """
 

@@ -3,7 +3,7 @@
 Why a separate step after Whoosh's top-N: the rules that make results useful on a call
 (exact question first, the deal's stages a bit higher, near-duplicate answers collapsed into one
 row, snippets for the rows shown only) act on a few dozen candidates, which is far cheaper than
-teaching them to Whoosh's matchers. Scores come from :mod:`indexer.scorer` (vectorised BM25 over Whoosh postings).
+teaching them to Whoosh's matchers. Scores come from :mod:`indexer.engine.scorer` (vectorised BM25 over Whoosh postings).
 """
 
 from __future__ import annotations

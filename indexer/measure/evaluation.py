@@ -25,7 +25,7 @@ from pathlib import Path
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
-from .results import SearchResult
+from indexer.engine.results import SearchResult
 
 #: Search function under test: text → ranked ids (duplicates flattened) and elapsed ms.
 SearchFn = Callable[[str, int], tuple[list[str], float]]
@@ -169,7 +169,7 @@ def evaluate(
     The import and the search are the app's own (``Workspace.import_path`` and
     ``Workspace.search``), so the figures describe what a rep gets, not a lab set-up.
     """
-    from .workspace import SEED_NONE, Workspace
+    from indexer.workspace import SEED_NONE, Workspace
 
     ds = load_dataset(root)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="kb-eval-") as tmp:
@@ -188,8 +188,8 @@ def evaluate(
 
 
 def evaluate_baseline(root: Path, progress: ProgressFn = no_progress) -> dict[str, float]:
-    """The same metrics for a plain Whoosh BM25F OR query (see :mod:`indexer.baseline`)."""
-    from .baseline import PlainWhoosh
+    """The same metrics for a plain Whoosh BM25F OR query (see :mod:`indexer.engine.baseline`)."""
+    from indexer.engine.baseline import PlainWhoosh
 
     ds = load_dataset(root)
     with tempfile.TemporaryDirectory(prefix="kb-eval-plain-") as tmp:

@@ -9,7 +9,7 @@ Design choices and why:
 - **Threads.** One shared ``Index``; each thread keeps its own long-lived ``Searcher`` and only
   refreshes it when this process committed (a generation counter) or, at most once a second,
   when another process may have. One writer at a time (a lock plus Whoosh's own file lock).
-- **search() never raises**: any input is a query (see :mod:`indexer.query`); an unexpected
+- **search() never raises**: any input is a query (see :mod:`indexer.engine.query`); an unexpected
   error from a damaged index is recorded as ``corrupt: ...`` and an empty result is returned.
 """
 

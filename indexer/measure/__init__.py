@@ -1,0 +1,1 @@
+"""Measuring search: quality on BEIR-style datasets (``kb eval``) and speed and memory (``kb bench``)."""
