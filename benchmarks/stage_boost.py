@@ -13,7 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from indexer.workspace import SEED_DEMO, Workspace
+from indexer.app.workspace import SEED_DEMO, Workspace
 from kb.services.answer_log import list_entries
 
 LIMIT = 50

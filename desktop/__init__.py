@@ -1,11 +1,7 @@
-"""Expert Answers desktop app: a thin PySide6 layer over ``kb`` and ``indexer``.
+"""Expert Answers desktop app: a thin PySide6 layer over the application layer (``indexer.app``).
 
-Nothing here holds domain logic; widgets decide when to call the core, ``desktop.jobs`` holds the
-calls, and ``desktop.render`` turns item Markdown into safe HTML.
+Nothing here holds domain logic: widgets decide when to call a use case, ``desktop.workers`` runs it
+off the GUI thread, and ``desktop.render`` turns item Markdown into safe HTML. Importing this
+package has no side effects: the PySide6 work-around (``desktop.qtcompat``) is applied by
+``desktop.app.main`` and by the test suite's conftest.
 """
-
-from desktop.qtcompat import pin_singletons as _pin_singletons
-
-# PySide6 6.12 on CPython 3.11 drops a reference to None/True on most calls; unprotected, a session
-# aborts within minutes (desktop/qtcompat.py). Cheap, idempotent, a no-op without Qt or on 3.12+.
-_pin_singletons()

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from desktop.jobs import LoadedItem
+from desktop.reads import LoadedItem
 from desktop.render import answer_html
 from desktop.theme import muted_color, warn_color
 

@@ -2,7 +2,9 @@
 
 Why in this order: the rep's first need is a focused search box. The window appears before the
 database, index and (on first launch) the import of the bundled content are ready; the workspace
-is built exactly once, in a worker, and handed to the window — there are no globals to find it.
+is built exactly once, on the one writer (a first run writes the whole knowledge base), and handed
+to the window — there are no globals to find it. Closing the window cancels that work through its
+progress callback, so the app never waits for an import nobody will see.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from typing import Any
 from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop import jobs
 from desktop.main_window import MainWindow
 from desktop.qtcompat import pin_singletons
 from desktop.theme import force_dark
+from desktop.workers import describe
+from indexer.app import content
+from indexer.app.errors import Cancelled
 from kb.paths import Home
+from kb.progress import ProgressFn, cancellable
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_MS = 180_000
@@ -31,6 +36,8 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
     parser = argparse.ArgumentParser(prog="expert-answers", description="Expert Answers desktop app")
     parser.add_argument("--home", metavar="DIR", help="data folder (default: $EXPERT_ANSWERS_HOME or user data dir)")
     parser.add_argument("--no-demo", action="store_true", help="first launch imports the content only, no demo deals")
+    parser.add_argument("--content", metavar="DIR", type=Path,
+                        help="first launch imports this content folder (or pack, CSV) instead of the bundled demo")
     parser.add_argument("--screenshot", metavar="PATH", help="render the window after loading, save a PNG, quit")
     parser.add_argument("--query", metavar="TEXT", help="start with this question in the search box")
     parser.add_argument("--deal", metavar="ID", help="start with this deal selected")
@@ -54,7 +61,7 @@ class Startup:
         self._waiting: set[str] = set()
 
     def start(self) -> None:
-        seed = "content" if self.args.no_demo else "demo"
+        seed = content.SEED_CONTENT if self.args.no_demo or self.args.content else content.SEED_DEMO
         if self.args.screenshot:
             self._waiting = {"overview"} | ({"results"} if self.args.query else set())
             self.window.overviewLoaded.connect(lambda _ov: self._ready("overview"))
@@ -63,15 +70,18 @@ class Startup:
             self.window.suggestionsShown.connect(lambda _n: self._ready("suggestions"))
             QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: self._fail("timed out waiting for the window to load"))
         self.window.show_progress(0, 0, "Opening the knowledge base")
-        self.window.reads.submit(
-            jobs.open_workspace, self.home, seed,
-            on_done=self._opened, on_failed=self._fail, on_progress=self.window.show_progress,
-        )  # fmt: skip
+        home, source, cancel = self.home, self.args.content, self.window.cancel
+
+        def open_home(progress: ProgressFn) -> Any:
+            return content.open_home(home, seed=seed, progress=cancellable(progress, cancel), content=source)
+
+        self.window.writer.submit(open_home, on_done=self._opened, on_failed=self._fail,
+                                  on_progress=self.window.show_progress)  # fmt: skip
 
     def _opened(self, ws: Any) -> None:
         self.ws = ws
         self.window.set_workspace(ws)
-        self.window.writer.submit(jobs.daily_backup, self.home.root)
+        self.window.writer.submit(content.daily_backup, self.home)
         if self.args.query:
             self.window.search_for(self.args.query)
 
@@ -96,7 +106,10 @@ class Startup:
         self.window.close()
         self.app.exit(self.exit_code)
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, error: BaseException | str) -> None:
+        if isinstance(error, Cancelled):
+            return  # the window was closed while the knowledge base was opening
+        message = error if isinstance(error, str) else describe(error)
         log.error("%s", message)
         self.exit_code = 1
         if self.args.screenshot:

@@ -20,38 +20,16 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop import jobs
 from desktop.main_window import MainWindow
 from desktop.qtcompat import pin_singletons
-
-
-def build_scaled_home(home: Path, dataset: Path, scale: int) -> int:
-    """K copies of the corpus: copy 0 keeps the real ids, the others are distractors."""
-    from indexer.workspace import Workspace
-    from kb.importers.beir import iter_corpus
-    from kb.services import items
-
-    ws = Workspace.open(home, seed="none")
-    try:
-        base = list(iter_corpus(dataset, []))
-        with ws.store.session() as s:
-            for k in range(scale):
-                copies = base if k == 0 else [replace(r, id=f"{r.id}~{k}") for r in base]
-                items.save_records(s, copies, saved_by="bench")
-                print(f"  saved copy {k + 1}/{scale}", flush=True)
-        t0 = time.perf_counter()
-        n = ws.rebuild_index(lambda d, t, label: None)
-        print(f"  indexed {n} items in {time.perf_counter() - t0:.1f} s", flush=True)
-        return n
-    finally:
-        ws.close()
+from indexer.app.content import SEED_NONE, open_home
+from indexer.measure.scaled_home import build_scaled_home
 
 
 def pct(values: list[float], p: float) -> float:
@@ -95,7 +73,7 @@ def latency(home: Path, queries: list[str], key_ms: int) -> dict[str, float]:
     win = MainWindow(settings)
     win.resize(1280, 820)
     win.show()
-    ws = jobs.open_workspace(home, "none")
+    ws = open_home(home, seed=SEED_NONE)
     win.set_workspace(ws)
     watch = PaintWatch(win)
     from_key: list[float] = []
@@ -138,6 +116,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app import Startup, parse_args, settings_for
 from desktop.main_window import MainWindow
 from desktop.qtcompat import pin_singletons
+from indexer.app.content import SEED_NONE, open_home
 from kb.paths import Home
 app = QApplication(sys.argv[:1])
 args, _ = parse_args(["--home", sys.argv[1]])

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.workers import describe
+
 RETRY_MS = 15_000
 
 
@@ -33,7 +35,7 @@ class LogQueue(QObject):
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("at", datetime.now(timezone.utc).replace(tzinfo=None))  # when it was asked
         self._writer.submit(
-            fn, *args, on_done=self.saved.emit, on_failed=lambda msg: self._keep(fn, args, kwargs, msg), **kwargs
+            fn, *args, on_done=self.saved.emit, on_failed=lambda exc: self._keep(fn, args, kwargs, describe(exc)), **kwargs
         )
 
     def pending(self) -> int:

@@ -8,7 +8,7 @@ is already up and the rep can type; :meth:`set_workspace` plugs the workspace in
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from html import escape
 from typing import Any
 
@@ -25,22 +25,26 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
-from desktop import curation, jobs, journey
+from desktop import curation, journey
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
-from desktop.models import DealsModel, ResultsModel, SuggestionsModel
+from desktop.models import DealsModel, ResultsModel, NextQuestionsModel
 from desktop.qtcompat import pin_singletons
+from desktop.reads import LoadedItem, load_item
 from desktop.render import plain_text
 from desktop.search import SearchController
 from desktop.window_ui import build_window
-from desktop.workers import READ_THREADS, Runner
+from desktop.workers import READ_THREADS, Runner, describe
+from indexer.app import answers, journey as journey_app, search
+from indexer.app.actors import Actor, current_actor
+from indexer.app.changes import Changes
+from indexer.app.overview import Overview, overview
 from kb.stages import UNKNOWN, ahead_of_buyer
 
 log = logging.getLogger(__name__)
 STATUS_MS = 4000
 SUGGESTIONS_DELAY_MS = 300
-REFRESH_ON_ACTIVATE_S = 5.0
 
 
 class MainWindow(QMainWindow):
@@ -51,32 +55,39 @@ class MainWindow(QMainWindow):
     answerShown = Signal(str)  # item id
     suggestionsShown = Signal(int)
     copied = Signal(str)  # item id
-    logged = Signal(object)  # kb.services.answer_log.LogRecord
-    overviewLoaded = Signal(object)  # jobs.Overview
+    logged = Signal(object)  # indexer.app.answers.LogRecord
+    overviewLoaded = Signal(object)  # indexer.app.overview.Overview
     dealCreated = Signal(object)
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings, parent: QWidget | None = None, *, actor: Actor | None = None) -> None:
         pin_singletons()  # idempotent; protects embedders that skip desktop.app.main
         super().__init__(parent)
+        self.actor = actor or current_actor()
+        #: Set on close: long work started for this window (the first-run import) stops at its next
+        #: progress report instead of holding the exit.
+        self.cancel = threading.Event()
         self.setWindowTitle("Expert Answers")
         self.settings = settings
-        self.ws: Any = None  # indexer.workspace.Workspace, set when open
+        self.ws: Any = None  # indexer.app.workspace.Workspace, set when open
         self.reads = Runner(READ_THREADS, "read", self)
         self.writer = Runner(1, "write", self)  # the one database writer: one thread, in order
         self.log_queue = LogQueue(self.writer, self)  # failed log writes wait in memory, retried
-        self.reads.failed.connect(lambda m: self.statusBar().showMessage(f"Error: {m}", STATUS_MS * 2))
-        self.writer.failed.connect(lambda m: self.statusBar().showMessage(f"Not saved: {m}", STATUS_MS * 2))
+        self.reads.failed.connect(lambda e: self.statusBar().showMessage(f"Error: {describe(e)}", STATUS_MS * 2))
+        self.writer.failed.connect(lambda e: self.statusBar().showMessage(f"Not saved: {describe(e)}", STATUS_MS * 2))
+        #: The app's one broadcast: every write on the one writer reports what it changed here, and
+        #: every open window (this one, Deals, Insight, Gaps, Curation, the editor) listens.
+        self.changed = self.writer.changed
+        self.changed.connect(self._on_changed)
         self._item_gen = 0
         self._pending_copy: str | None = None
         self._stage_labels: dict[str, str] = {}  # in journey order
         self._deal_stage: str | None = None
         self._deals_loaded = False
-        self._last_refresh = 0.0
         self._shown_query = ""  # the query whose results are on screen
 
         self.results_model = ResultsModel(self)
         self.deals_model = DealsModel(self)
-        self.suggestions_model = SuggestionsModel(self)
+        self.suggestions_model = NextQuestionsModel(self)
         self.commands = build_actions(self)
         ui = build_window(self, self.commands, self.results_model, self.deals_model, self.suggestions_model)
         self.deal_picker, self.stage_label, self.search_edit = ui.deal_picker, ui.stage_label, ui.search_edit
@@ -138,9 +149,20 @@ class MainWindow(QMainWindow):
 
     def refresh_overview(self) -> None:
         if self.ws is not None:
-            self.reads.submit(jobs.overview, self.ws, on_done=self._apply_overview)
+            self.reads.submit(overview, self.ws, on_done=self._apply_overview)
 
-    def _apply_overview(self, ov: jobs.Overview) -> None:
+    def _on_changed(self, changes: Changes) -> None:
+        """Show what another window (or this one) just wrote: the answer on screen if it was
+        edited, and the deals and counts if deals, the log or gaps changed."""
+        if changes.any_deals or changes.log or changes.gaps or changes.any_items:
+            self.refresh_overview()
+        selected = self.current_hit()
+        if selected is not None and changes.touches_item(selected[0].id):
+            self._load_item(selected[0].id)
+        if changes.any_items and self.search.text():
+            self.search.search_now()  # titles, stages and status in the list follow the edit too
+
+    def _apply_overview(self, ov: Overview) -> None:
         self._stage_labels = {s.key: s.label for s in ov.stages}
         self.results_model.set_stage_labels(self._stage_labels)
         # First load restores the deal of the last session; later loads keep the deal in use.
@@ -202,9 +224,12 @@ class MainWindow(QMainWindow):
         if hit is None or self.ws is None:
             return
         self._hint_if_ahead(hit)
-        gen = self._item_gen
-        self.reads.submit(jobs.load_item, self.ws, hit.id, on_done=lambda loaded: self._show_item(gen, loaded))
+        self._load_item(hit.id)
         self.suggestions_timer.start()  # a second search: only once the selection settles
+
+    def _load_item(self, item_id: str) -> None:
+        gen = self._item_gen
+        self.reads.submit(load_item, self.ws, item_id, on_done=lambda loaded: self._show_item(gen, loaded))
 
     def _load_suggestions(self) -> None:
         selected = self.current_hit()
@@ -212,11 +237,11 @@ class MainWindow(QMainWindow):
             return
         hit, gen = selected[0], self._item_gen
         self.reads.submit(
-            jobs.suggestions, self.ws, hit.id, hit.title, self.results_model.stage,
+            search.next_questions, self.ws, hit.id, hit.title, self.results_model.stage,
             on_done=lambda rows: self._show_suggestions(gen, rows),
         )  # fmt: skip
 
-    def _show_item(self, gen: int, loaded: jobs.LoadedItem | None) -> None:
+    def _show_item(self, gen: int, loaded: LoadedItem | None) -> None:
         if gen != self._item_gen or loaded is None:
             return
         self.answer_view.show_item(loaded)
@@ -225,7 +250,7 @@ class MainWindow(QMainWindow):
             self._pending_copy = None
             self._copy(loaded)
 
-    def _show_suggestions(self, gen: int, rows: list[jobs.Suggestion]) -> None:
+    def _show_suggestions(self, gen: int, rows: list[search.NextQuestion]) -> None:
         if gen == self._item_gen:
             self.suggestions_model.set_rows(rows)
             self.suggestionsShown.emit(len(rows))
@@ -248,7 +273,7 @@ class MainWindow(QMainWindow):
         else:
             self._pending_copy = selected[0].id  # copied as soon as the answer has loaded
 
-    def _copy(self, loaded: jobs.LoadedItem) -> None:
+    def _copy(self, loaded: LoadedItem) -> None:
         mime = QMimeData()
         mime.setText(plain_text(loaded.body_html))
         mime.setHtml(loaded.body_html)
@@ -263,7 +288,8 @@ class MainWindow(QMainWindow):
             return
         hit, rank = selected
         self.log_queue.submit(
-            jobs.log_answer, self.ws, question, deal_id=self.deal_picker.deal_id(), item_id=hit.id, rank=rank,
+            answers.log_question, self.ws, self.actor, question, deal_id=self.deal_picker.deal_id(), item_ids=[hit.id],
+            rank=rank,
             seconds=self.search.seconds(), search_text=self._shown_query or question,
             role=self.asked_by.currentData(),
         )  # fmt: skip
@@ -275,7 +301,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Type the question first, then Ctrl+G logs it as a gap.", STATUS_MS)
             return
         self.log_queue.submit(
-            jobs.log_no_answer, self.ws, question, deal_id=self.deal_picker.deal_id(),
+            answers.log_question, self.ws, self.actor, question, deal_id=self.deal_picker.deal_id(), outcome="no-answer",
             seconds=self.search.seconds(), role=self.asked_by.currentData(),
         )  # fmt: skip
         self.search.new_question()
@@ -288,7 +314,6 @@ class MainWindow(QMainWindow):
             message = f"Logged: answered with result #{record.chosen_rank} (stage {stage})."
         self.statusBar().showMessage(message, STATUS_MS)
         self.logged.emit(record)
-        self.refresh_overview()
 
     # -- deals ----------------------------------------------------------------------------------
     def _hint_if_ahead(self, hit: Any) -> None:
@@ -319,7 +344,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewDealDialog.DialogCode.Accepted:
             return
         name, account = dialog.values()
-        self.writer.submit(jobs.create_deal, self.ws, name, account, on_done=self._deal_created)
+        self.writer.submit(journey_app.create_deal, self.ws, name, account=account, on_done=self._deal_created)
 
     def _deal_created(self, deal: Any) -> None:
         self.settings.setValue("deal/last", deal.id)
@@ -327,7 +352,6 @@ class MainWindow(QMainWindow):
         self.deal_picker.reload([deal, *others], self._stage_labels, deal.id)
         self.statusBar().showMessage(f"Deal “{deal.name}” created; answers are now logged against it.", STATUS_MS)
         self.dealCreated.emit(deal)
-        self.refresh_overview()
 
     # -- settings and shutdown ------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -350,7 +374,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def shutdown(self) -> None:
-        """Finish queued writes and searches before the workspace underneath them is closed."""
+        """Finish queued writes and searches before the workspace underneath them is closed;
+        long work (an import) is cancelled, not waited for."""
+        self.cancel.set()
         self.search.timer.stop()
         self.suggestions_timer.stop()
         self.writer.shutdown()
@@ -358,13 +384,11 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         """Coming back to the window re-reads deals and counts: a deal may have moved stage in
-        the CLI or on a colleague's machine, and the stage logged must be the current one."""
+        the CLI or on a colleague's machine, which no signal of this app reports, and the stage
+        logged must be the current one. Writes made in this app arrive through ``changed`` at once."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            now = time.monotonic()
-            if now - self._last_refresh >= REFRESH_ON_ACTIVATE_S:
-                self._last_refresh = now
-                self.refresh_overview()
+            self.refresh_overview()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.log_queue.pending():

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop.jobs import Suggestion
+from indexer.app.search import NextQuestion
 from kb.stages import UNKNOWN
 
 Index = QModelIndex | QPersistentModelIndex
@@ -89,7 +89,7 @@ class DealsModel(QAbstractListModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._deals: list[Any] = []  # kb.services.deals.DealRecord
+        self._deals: list[Any] = []  # indexer.app.journey.DealRecord
         self._labels: dict[str, str] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -138,12 +138,12 @@ class DealsModel(QAbstractListModel):
         return 0
 
 
-class SuggestionsModel(QAbstractListModel):
+class NextQuestionsModel(QAbstractListModel):
     """Questions asked next in other deals, then similar items; one click searches the text."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Suggestion] = []
+        self._rows: list[NextQuestion] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -164,10 +164,10 @@ class SuggestionsModel(QAbstractListModel):
             return row
         return None
 
-    def set_rows(self, rows: Sequence[Suggestion]) -> None:
+    def set_rows(self, rows: Sequence[NextQuestion]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def row(self, n: int) -> Suggestion | None:
+    def row(self, n: int) -> NextQuestion | None:
         return self._rows[n] if 0 <= n < len(self._rows) else None

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QProgressBar, QVBoxLayout, QWidget
 
-from desktop.models import SuggestionRole, SuggestionsModel
+from desktop.models import SuggestionRole, NextQuestionsModel
 
 
 class SuggestionsPanel(QWidget):
@@ -18,7 +18,7 @@ class SuggestionsPanel(QWidget):
 
     chosen = Signal(str)
 
-    def __init__(self, model: SuggestionsModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: NextQuestionsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.header = QLabel("<b>Asked next</b> &amp; similar", self)

@@ -19,10 +19,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from desktop import jobs
 from desktop.workers import Runner
+from indexer.app import search
+from indexer.app.search import MAX_QUESTION_CHARS
 
 DEBOUNCE_MS = 40
+#: Results listed per search: a page and a half of the list; the rep rarely scrolls past it.
+RESULTS = 20
 
 
 class SearchEdit(QLineEdit):
@@ -34,7 +37,7 @@ class SearchEdit(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMaxLength(jobs.MAX_QUERY * 10)  # keep a pasted email whole; only the search is capped
+        self.setMaxLength(MAX_QUESTION_CHARS * 10)  # keep a pasted email whole; only the search is capped
         self.setClearButtonEnabled(True)
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -96,7 +99,7 @@ class SearchController(QObject):
                 self.timer.start()
 
     def text(self) -> str:
-        return self._edit.text()[: jobs.MAX_QUERY].strip()
+        return self._edit.text()[:MAX_QUESTION_CHARS].strip()
 
     def seconds(self) -> float | None:
         """Seconds since the first keystroke of this question (what a log entry records)."""
@@ -131,10 +134,10 @@ class SearchController(QObject):
         def run() -> Any:
             # Superseded while it waited for a thread: skip the work, so a burst of keystrokes
             # never queues searches the rep will not see in front of the one they will.
-            return None if gen != self._gen else jobs.search(ws, text, stage)
+            return None if gen != self._gen else search.search(ws, text, limit=RESULTS, stage=stage)
 
         self._runner.submit(
-            run, on_done=lambda res: self._done(gen, res), on_failed=lambda _msg: self._failed(gen)
+            run, on_done=lambda res: self._done(gen, res), on_failed=lambda _exc: self._failed(gen)
         )
 
     def _done(self, gen: int, result: Any) -> None:

@@ -27,10 +27,10 @@ from desktop.actions import Actions
 from desktop.answer_view import AnswerView
 from desktop.deals import DealPicker
 from desktop.delegate import ResultDelegate
-from desktop.models import DealsModel, ResultsModel, SuggestionsModel
+from desktop.models import DealsModel, ResultsModel, NextQuestionsModel
 from desktop.panels import ProgressStatus, SuggestionsPanel
 from desktop.search import SearchEdit
-from kb.services.deals import ROLES
+from indexer.app.journey import ROLES
 
 
 @dataclass
@@ -49,7 +49,7 @@ class WindowUi:
 
 
 def build_window(
-    win: QMainWindow, a: Actions, results: ResultsModel, deals: DealsModel, suggestions_model: SuggestionsModel
+    win: QMainWindow, a: Actions, results: ResultsModel, deals: DealsModel, suggestions_model: NextQuestionsModel
 ) -> WindowUi:
     """Toolbar (deal, stage, new deal), search box, results | answer + "asked next", status bar."""
     toolbar = QToolBar("Deal", win)

@@ -19,6 +19,11 @@ Why Python threads (``ThreadPoolExecutor``) and not ``QThreadPool``, measured wi
 
 ``tests/desktop/test_workers.py`` checks results arrive on the GUI thread, thread-local state
 survives between tasks, the writer is serial and nothing lingers.
+
+One error channel: ``failed`` carries the exception itself, so a window can tell a refusal it
+expects (an invalid field, an edit conflict) from a fault by its type. A use case that writes
+returns :class:`~indexer.app.changes.Done`; the runner hands its value to the caller and emits
+``changed`` with what it changed, the one signal every open window listens to.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from indexer.app.changes import Done
+from indexer.app.errors import USER_ERRORS
+
 log = logging.getLogger(__name__)
 
 #: Progress signals are throttled: an import reports per item and 87k queued events would
@@ -48,7 +56,7 @@ class TaskSignals(QObject):
     """Lives on the GUI thread; emitted from the worker, delivered queued."""
 
     done = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception
     progress = Signal(int, int, str)
 
 
@@ -72,8 +80,10 @@ class Task:
         try:
             result = self._fn(*self._args, **self._kwargs)
         except Exception as exc:  # noqa: BLE001 - a worker must report, never die silently
-            log.error("background task %s failed:\n%s", getattr(self._fn, "__name__", self._fn), traceback.format_exc())
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            if not isinstance(exc, USER_ERRORS):
+                name = getattr(self._fn, "__name__", self._fn)
+                log.error("background task %s failed:\n%s", name, traceback.format_exc())
+            self.signals.failed.emit(exc)
             return
         self.signals.done.emit(result)
 
@@ -86,7 +96,8 @@ class Runner(QObject):
     signals object is released once its result has been delivered.
     """
 
-    failed = Signal(str)  # any task's error, for the status bar
+    failed = Signal(object)  # any task's exception, for the status bar
+    changed = Signal(object)  # indexer.app.changes.Changes of each write that returned Done
 
     def __init__(self, threads: int, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,7 +114,7 @@ class Runner(QObject):
         fn: Callable[..., Any],
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
-        on_failed: Callable[[str], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -116,7 +127,7 @@ class Runner(QObject):
         if on_progress is not None:
             signals.progress.connect(on_progress)
         signals.done.connect(lambda result: self._finish(key, on_done, result))
-        signals.failed.connect(lambda message: self._fail(key, on_failed, message))
+        signals.failed.connect(lambda exc: self._fail(key, on_failed, exc))
         future = self._executor.submit(task.run)
         with self._lock:
             self._futures.add(future)
@@ -133,14 +144,17 @@ class Runner(QObject):
 
     def _finish(self, key: int, callback: Callable[[Any], None] | None, result: Any) -> None:
         self._release(key)
+        value = result.value if isinstance(result, Done) else result
         if callback is not None:
-            callback(result)
+            callback(value)
+        if isinstance(result, Done) and result.changes:
+            self.changed.emit(result.changes)
 
-    def _fail(self, key: int, callback: Callable[[str], None] | None, message: str) -> None:
+    def _fail(self, key: int, callback: Callable[[BaseException], None] | None, exc: BaseException) -> None:
         self._release(key)
         if callback is not None:
-            callback(message)
-        self.failed.emit(message)
+            callback(exc)
+        self.failed.emit(exc)
 
     def pending(self) -> int:
         """Tasks submitted whose result has not been delivered yet."""
@@ -157,3 +171,10 @@ class Runner(QObject):
         look at them); queued writes never are — that is the rep's log."""
         self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=cancel_pending)
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a person: the message of an error they can act on, the type too for a fault."""
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    return str(exc) if isinstance(exc, USER_ERRORS) else f"{type(exc).__name__}: {exc}"

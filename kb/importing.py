@@ -12,6 +12,7 @@ from kb.errors import LoadError
 from kb.importers.beir import is_beir_dir, load_beir
 from kb.importers.csv_library import load_csv
 from kb.importers.pack import is_pack, load_pack
+from kb.progress import ProgressFn, no_progress
 from kb.loader import LoadResult, load_files, load_folder
 from kb.records import ItemRecord
 from kb.services.items import save_records
@@ -54,14 +55,14 @@ def detect(path: Path) -> str:
     raise ValueError(f"{path}: not a content folder, .csv answer library, BEIR folder or .zip pack")
 
 
-def load_source(path: Path, stage_keys: list[str]) -> tuple[str, LoadResult]:
+def load_source(path: Path, stage_keys: list[str], progress: ProgressFn = no_progress) -> tuple[str, LoadResult]:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file or folder")
     kind = detect(path)
     if kind == "beir":
         return kind, load_beir(path)
     if kind == "folder":
-        return kind, load_folder(path, stage_keys)
+        return kind, load_folder(path, stage_keys, progress)
     if kind == "csv":
         return kind, load_csv(path, stage_keys)
     if kind == "pack":
@@ -69,11 +70,15 @@ def load_source(path: Path, stage_keys: list[str]) -> tuple[str, LoadResult]:
     return kind, load_files([path], path.parent, stage_keys)
 
 
-def import_path(store: Store, path: Path, *, saved_by: str = "import") -> ImportReport:
-    kind, loaded = load_source(path, store.stage_keys())
+def import_path(
+    store: Store, path: Path, *, saved_by: str = "import", progress: ProgressFn = no_progress
+) -> ImportReport:
+    """All or nothing in the database: a :class:`~kb.progress.Cancelled` raised by ``progress``
+    while reading or saving leaves the store as it was."""
+    kind, loaded = load_source(path, store.stage_keys(), progress)
     report = ImportReport(str(path), kind, files=loaded.files, loaded=len(loaded.records), errors=loaded.errors)
     with store.session() as s:
-        summary = save_records(s, loaded.records, saved_by=saved_by)
+        summary = save_records(s, loaded.records, saved_by=saved_by, progress=progress)
     report.created, report.updated, report.unchanged = summary.created, summary.updated, summary.unchanged
     report.changed = summary.changed
     return report

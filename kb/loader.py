@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content_format import field_line, parse_markdown, slugify
+from kb.progress import ProgressFn, no_progress
 from kb.errors import ContentError, LoadError
 from kb.records import ItemRecord
 
@@ -32,15 +33,20 @@ def content_files(root: Path) -> list[Path]:
     )
 
 
-def load_folder(root: Path, stage_keys: Iterable[str]) -> LoadResult:
-    return load_files(content_files(root), root, stage_keys)
+def load_folder(root: Path, stage_keys: Iterable[str], progress: ProgressFn = no_progress) -> LoadResult:
+    return load_files(content_files(root), root, stage_keys, progress)
 
 
-def load_files(paths: Iterable[Path], root: Path, stage_keys: Iterable[str]) -> LoadResult:
+def load_files(
+    paths: Iterable[Path], root: Path, stage_keys: Iterable[str], progress: ProgressFn = no_progress
+) -> LoadResult:
     stage_keys = tuple(stage_keys)
+    paths = list(paths)
     result = LoadResult()
     seen: dict[str, str] = {}
     for path in paths:
+        if result.files % 200 == 0:
+            progress(result.files, len(paths), "Reading files")
         result.files += 1
         rel = path.relative_to(root).as_posix()
         try:

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+#: The one cap on a question's length, for searching and for logging alike. Reps paste whole emails
+#: (a long one is ~300 words, well under this); beyond it the query parser's cost grows quickly and
+#: a log row stops being a question.
+MAX_QUESTION_CHARS = 2000
+
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _SPACE = re.compile(r"\s+")

@@ -1,7 +1,7 @@
 """Curation inside the app: the item editor, an item's history, and the experts' queues.
 
 The main window calls :func:`install` once; it adds a "Content" menu whose commands open the
-windows of this package. Everything here talks to the core through ``indexer.curation.Curation``
+windows of this package. Everything here talks to the core through ``indexer.app.curation.Curation``
 (expert writes that keep the search index in step) on the main window's runners.
 """
 

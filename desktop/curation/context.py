@@ -15,9 +15,10 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop.curation import tasks
-from desktop.workers import READ_THREADS, Runner
-from kb.services.roles import Actor, resolve_actor
+from desktop.curation.outcome import Outcome, refusal
+from desktop.workers import READ_THREADS, Runner, describe
+from indexer.app.actors import Actor, current_actor
+from indexer.app.curation import Curation, EditorData
 
 
 def _bound(owner: QObject, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +35,6 @@ def _bound(owner: QObject, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 class CurationContext(QObject):
-    changed = Signal(str)  # an item id whose content changed (saved, verified, restored)
     message = Signal(str)  # for a status bar
 
     def __init__(
@@ -43,7 +43,7 @@ class CurationContext(QObject):
         *,
         reads: Runner | None = None,
         writer: Runner | None = None,
-        actor: Callable[[], Actor] = resolve_actor,
+        actor: Callable[[], Actor] = current_actor,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -52,6 +52,8 @@ class CurationContext(QObject):
         self.writer = writer or Runner(1, "curation-write", self)
         self._actor = actor
         self.windows: list[QWidget] = []  # kept alive while open; results may still arrive
+        #: The app's one broadcast (the writer's): what any write changed, for every open window.
+        self.changed = self.writer.changed
 
     # -- running work: results only reach windows that still exist --------------------------------------
     def read(self, owner: QObject, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -61,6 +63,11 @@ class CurationContext(QObject):
         """On the one serial writer; the write happens even if ``owner`` is closed meanwhile."""
         self.writer.submit(fn, *args, **_bound(owner, kwargs))
 
+    def act(self, owner: QObject, fn: Callable[..., Any], *args: Any, then: Callable[[Outcome], None]) -> None:
+        """A curation write whose end, success or expected refusal, ``then`` shows as an Outcome."""
+        self.write(owner, fn, *args, on_done=lambda value: then(Outcome(value)),
+                   on_failed=lambda exc: then(refusal(exc)))  # fmt: skip
+
     @property
     def ws(self) -> Any:
         return self.workspace_getter()
@@ -68,6 +75,10 @@ class CurationContext(QObject):
     def actor(self) -> Actor:
         """Resolved each time: the role comes from the environment (``EXPERT_ANSWERS_ROLE``)."""
         return self._actor()
+
+    def curation(self) -> Curation:
+        """The curation use cases for the current workspace, as the current actor."""
+        return Curation(self.ws, self.actor())
 
     def _show(self, win: QWidget) -> QWidget:
         self.windows = [w for w in self.windows if w.isVisible()]
@@ -86,15 +97,15 @@ class CurationContext(QObject):
             self.message.emit("The content is still being imported; try again in a moment.")
             return
 
-        def show(data: tasks.EditorData) -> None:
+        def show(data: EditorData) -> None:
             from desktop.curation.editor import ItemEditor
 
             win = self._show(ItemEditor(self, data))
             if on_open is not None:
                 on_open(win)
 
-        self.reads.submit(tasks.editor_data, ws, item_id, gap_id, on_done=show,
-                          on_failed=lambda m: self.message.emit(f"Cannot open the editor: {m}"))  # fmt: skip
+        self.reads.submit(self.curation().editor_data, item_id, gap_id, on_done=show,
+                          on_failed=lambda e: self.message.emit(f"Cannot open the editor: {describe(e)}"))  # fmt: skip
 
     def open_history(self, item_id: str) -> QWidget | None:
         from desktop.curation.history import HistoryWindow

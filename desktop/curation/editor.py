@@ -10,6 +10,7 @@ a generation counter drops renders overtaken by newer keystrokes (STYLE §8).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -26,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.curation import tasks
 from desktop.curation.context import CurationContext
 from desktop.curation.editor_form import ItemForm
+from desktop.curation.outcome import Outcome
 from desktop.curation.widgets import Banner, SafePreview, SimilarPanel, single_shot, titled
 from desktop.render import render_markdown
-from kb.records import ItemRecord
+from indexer.app.changes import Changes
+from indexer.app.curation import EditorData, ItemRecord
 
 PREVIEW_DELAY_MS = 250
 SIMILAR_DELAY_MS = 400
@@ -44,9 +46,9 @@ class ItemEditor(QWidget):
     saved = Signal(object)  # ItemRecord
     suggested = Signal(object)  # SuggestionRecord
     verified = Signal(object)  # ItemRecord
-    refused = Signal(object)  # tasks.Outcome with an error
+    refused = Signal(object)  # an Outcome with an error
 
-    def __init__(self, ctx: CurationContext, data: tasks.EditorData, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: CurationContext, data: EditorData, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx = ctx
         self.gap_id = data.gap_id
@@ -172,7 +174,7 @@ class ItemEditor(QWidget):
             self._show_similar(gen, [])
             return
         exclude = self.item.id if self.item else None
-        self.ctx.read(self, tasks.similar, ws, self.ctx.actor(), text, exclude,
+        self.ctx.read(self, self.ctx.curation().similar, text, exclude=exclude,
                       on_done=lambda hits: self._show_similar(gen, hits))  # fmt: skip
 
     def _show_similar(self, gen: int, hits: list[Any]) -> None:
@@ -215,36 +217,33 @@ class ItemEditor(QWidget):
         if ws is None:
             self.banner.show_message("The content is still being imported; try again in a moment.")
             return
-        record, actor = self.current_record(), self.ctx.actor()
+        record, cur = self.current_record(), self.ctx.curation()
         self.save_button.setEnabled(False)
-        if direct:
-            base = self.item.version if self.item else None
-            self.ctx.write(self, tasks.save, ws, actor, record, base_version=base, is_new=self.item is None,
-                           gap_id=self.gap_id, on_done=self._saved, on_failed=self._failed)  # fmt: skip
+        if not direct:
+            self.ctx.act(self, cur.suggest, record, then=self._suggested)
+        elif self.gap_id is not None:
+            self.ctx.act(self, cur.answer_gap, self.gap_id, record, then=self._saved)
         else:
-            self.ctx.write(self, tasks.suggest, ws, actor, record, on_done=self._suggested, on_failed=self._failed)
+            base = self.item.version if self.item else None
+            save = functools.partial(cur.save, base_version=base, new=self.item is None)
+            self.ctx.act(self, save, record, then=self._saved)
 
     def verify(self) -> None:
         if self.item is None or self.ctx.ws is None:
             return
-        self.ctx.write(self, tasks.verify, self.ctx.ws, self.ctx.actor(), self.item.id,
-                       on_done=self._verified, on_failed=self._failed)  # fmt: skip
+        self.ctx.act(self, self.ctx.curation().verify, self.item.id, then=self._verified)
 
     def reload(self) -> None:
         if self.item is not None:
-            self.ctx.read(self, tasks.editor_data, self.ctx.ws, self.item.id, on_done=self._reloaded)
+            self.ctx.read(self, self.ctx.curation().editor_data, self.item.id, on_done=self._reloaded)
 
-    def _reloaded(self, data: tasks.EditorData) -> None:
+    def _reloaded(self, data: EditorData) -> None:
         self.item = self._draft = data.record
         self._fill(data.record)
         self.banner.show_message(f"Reloaded v{data.record.version if data.record else '?'}.", "ok")
         self.reload_button.setVisible(False)
 
-    def _failed(self, message: str) -> None:
-        self.save_button.setEnabled(True)
-        self.banner.show_message(f"Not saved: {message}")
-
-    def _refused(self, outcome: tasks.Outcome) -> bool:
+    def _refused(self, outcome: Outcome) -> bool:
         self.save_button.setEnabled(True)
         if outcome.ok:
             return False
@@ -256,7 +255,7 @@ class ItemEditor(QWidget):
         self.refused.emit(outcome)
         return True
 
-    def _saved(self, outcome: tasks.Outcome) -> None:
+    def _saved(self, outcome: Outcome) -> None:
         if self._refused(outcome):
             return
         record: ItemRecord = outcome.value
@@ -266,10 +265,9 @@ class ItemEditor(QWidget):
         self.form.id_edit.setReadOnly(True)
         self._update_chrome()
         self.banner.show_message(f"Saved {record.id} v{record.version} — searchable now.{answered}", "ok")
-        self.ctx.changed.emit(record.id)
-        self.saved.emit(record)
+        self.saved.emit(record)  # other windows follow through the writer's ``changed``
 
-    def _suggested(self, outcome: tasks.Outcome) -> None:
+    def _suggested(self, outcome: Outcome) -> None:
         if self._refused(outcome):
             return
         self.banner.show_message(
@@ -277,7 +275,7 @@ class ItemEditor(QWidget):
         )
         self.suggested.emit(outcome.value)
 
-    def _verified(self, outcome: tasks.Outcome) -> None:
+    def _verified(self, outcome: Outcome) -> None:
         if self._refused(outcome):
             return
         record: ItemRecord = outcome.value
@@ -285,5 +283,4 @@ class ItemEditor(QWidget):
             self.item = replace(self.item, verified_on=record.verified_on, version=record.version)
         self._update_chrome()
         self.banner.show_message(f"Verified {record.id} today (v{record.version}).", "ok")
-        self.ctx.changed.emit(record.id)
         self.verified.emit(record)

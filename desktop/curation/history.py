@@ -12,9 +12,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from desktop.curation import tasks
 from desktop.curation.context import CurationContext
 from desktop.curation.models import VersionsModel
+from desktop.curation.outcome import Outcome
+from desktop.workers import describe
 from desktop.curation.widgets import Banner, DiffView, selected_rows, table_view, titled
 
 
@@ -60,8 +61,8 @@ class HistoryWindow(QWidget):
 
     # -- loading ----------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.ctx.read(self, tasks.history, self.ctx.ws, self.ctx.actor(), self.item_id, on_done=self._show_history,
-                      on_failed=self.banner.show_message)  # fmt: skip
+        self.ctx.read(self, self.ctx.curation().history, self.item_id, on_done=self._show_history,
+                      on_failed=lambda e: self.banner.show_message(describe(e)))  # fmt: skip
 
     def _show_history(self, versions: list[Any]) -> None:
         self.model.set_rows(versions)
@@ -108,7 +109,7 @@ class HistoryWindow(QWidget):
         self.compare_label.setText(f"Comparing v{a} → v{b}")
         self._gen += 1
         gen = self._gen
-        self.ctx.read(self, tasks.diff, self.ctx.ws, self.ctx.actor(), self.item_id, a, b,
+        self.ctx.read(self, self.ctx.curation().diff, self.item_id, a, b,
                       on_done=lambda text: self._show_diff(gen, text))  # fmt: skip
 
     def _show_diff(self, gen: int, text: str) -> None:
@@ -122,18 +123,17 @@ class HistoryWindow(QWidget):
         if len(chosen) != 1 or chosen[0].current:
             self.banner.show_message("Select one older version to restore.")
             return
-        self.ctx.write(self, tasks.restore, self.ctx.ws, self.ctx.actor(), self.item_id, chosen[0].version,
-                       on_done=lambda o: self._restored(o, chosen[0].version),
-                       on_failed=self.banner.show_message)  # fmt: skip
+        version = chosen[0].version
+        self.ctx.act(self, self.ctx.curation().restore, self.item_id, version,
+                     then=lambda o: self._restored(o, version))  # fmt: skip
 
-    def _restored(self, outcome: tasks.Outcome, version: int) -> None:
+    def _restored(self, outcome: Outcome, version: int) -> None:
         if not outcome.ok:
             prefix = "⚠ Not allowed — " if outcome.kind == "denied" else "Not restored: "
             self.banner.show_message(prefix + outcome.error)
             return
         record = outcome.value
         self.banner.show_message(f"Restored v{version} as v{record.version}.", "ok")
-        self.ctx.changed.emit(self.item_id)
         self.restored.emit(record)
         self.reload()
 

@@ -104,7 +104,7 @@ class StaleModel(RowsModel):
     )
 
 
-class SuggestionsModel(RowsModel):
+class SuggestionQueueModel(RowsModel):
     columns = (
         ("#", lambda s: s.id),
         ("Item", lambda s: s.proposed.title + (" (new)" if s.is_new_item else "")),

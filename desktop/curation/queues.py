@@ -8,11 +8,12 @@
 - Gaps: questions nobody could answer; "Answer…" opens the editor pre-filled with the prospect's
   own wording, and saving closes the gap.
 
-Everything is re-read after any curation write (``ctx.changed``), off the GUI thread.
+Everything is re-read after any write that touches items, suggestions or gaps (the writer's ``changed``), off the GUI thread.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.curation import tasks
 from desktop.curation.context import CurationContext
-from desktop.curation.models import GapsModel, StaleModel, SuggestionsModel
+from desktop.curation.models import GapsModel, StaleModel, SuggestionQueueModel
 from desktop.curation.widgets import Banner, DiffView, table_view, titled
-from kb.records import ItemRecord
+from desktop.curation.outcome import Outcome
+from desktop.workers import describe
+from indexer.app.changes import Changes
+from indexer.app.curation import QueueData
 
 ALL_OWNERS = "All owners"
 
@@ -46,9 +49,9 @@ def _row(*widgets: QWidget, stretch_at: int = 0) -> QHBoxLayout:
 
 
 class QueuesWindow(QWidget):
-    loaded = Signal(object)  # tasks.QueueData
+    loaded = Signal(object)  # indexer.app.curation.QueueData
     suggestionDiffShown = Signal(str)
-    acted = Signal(object)  # tasks.Outcome of verify / accept / reject, successful or not
+    acted = Signal(object)  # the Outcome of verify / accept / reject, successful or not
 
     def __init__(self, ctx: CurationContext, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -104,7 +107,7 @@ class QueuesWindow(QWidget):
 
     def _suggestions_tab(self) -> QWidget:
         tab = QWidget()
-        self.suggestions_model = SuggestionsModel(self)
+        self.suggestions_model = SuggestionQueueModel(self)
         self.suggestions_view = table_view(self.suggestions_model)
         self.suggestions_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_suggestion())
         self.suggestion_diff = DiffView()
@@ -153,14 +156,14 @@ class QueuesWindow(QWidget):
             return
         self._gen += 1
         gen = self._gen
-        self.ctx.read(self, tasks.queues, self.ctx.ws, self.ctx.actor(), self.owner,
-                      on_done=lambda d: self._show(gen, d), on_failed=self.banner.show_message)  # fmt: skip
+        self.ctx.read(self, self.ctx.curation().queues, self.owner, on_done=lambda d: self._show(gen, d),
+                      on_failed=lambda e: self.banner.show_message(describe(e)))  # fmt: skip
 
-    def _content_changed(self, _item_id: str) -> None:
-        if self.isVisible():
+    def _content_changed(self, changes: Changes) -> None:
+        if self.isVisible() and (changes.any_items or changes.suggestions or changes.gaps):
             self.reload()
 
-    def _show(self, gen: int, data: tasks.QueueData) -> None:
+    def _show(self, gen: int, data: QueueData) -> None:
         if gen != self._gen:
             return
         self.owner_combo.blockSignals(True)
@@ -196,8 +199,7 @@ class QueuesWindow(QWidget):
         if stale is None:
             self.banner.show_message("Select an item to verify.")
             return
-        self.ctx.write(self, tasks.verify, self.ctx.ws, self.ctx.actor(), stale.id,
-                       on_done=lambda o: self._done(o, f"Verified {stale.id}."))  # fmt: skip
+        self.ctx.act(self, self.ctx.curation().verify, stale.id, then=lambda o: self._done(o, f"Verified {stale.id}."))
 
     def open_stale(self) -> None:
         stale = self._selected(self.stale_view, self.stale_model)
@@ -210,7 +212,7 @@ class QueuesWindow(QWidget):
         self.force_button.setVisible(False)
         if sug is None:
             return
-        self.ctx.read(self, tasks.suggestion_diff, self.ctx.ws, self.ctx.actor(), sug.id,
+        self.ctx.read(self, self.ctx.curation().suggestion_diff, sug.id,
                       on_done=lambda text: self._suggestion_diff(sug.id, text))  # fmt: skip
 
     def _suggestion_diff(self, suggestion_id: int, text: str) -> None:
@@ -225,10 +227,9 @@ class QueuesWindow(QWidget):
             self.banner.show_message("Select a suggestion first.")
             return
         self._force_id = sug.id
-        fn, verb = (tasks.accept, "Accepted") if accept else (tasks.reject, "Rejected")
-        args = (sug.id, force) if accept else (sug.id,)
-        self.ctx.write(self, fn, self.ctx.ws, self.ctx.actor(), *args,
-                       on_done=lambda o: self._done(o, f"{verb} suggestion #{sug.id}."))  # fmt: skip
+        cur = self.ctx.curation()
+        fn, verb = (functools.partial(cur.accept, force=force), "Accepted") if accept else (cur.reject, "Rejected")
+        self.ctx.act(self, fn, sug.id, then=lambda o: self._done(o, f"{verb} suggestion #{sug.id}."))
 
     # -- gaps -------------------------------------------------------------------------------------------
     def answer_gap(self) -> None:
@@ -238,14 +239,9 @@ class QueuesWindow(QWidget):
             return
         self.ctx.open_editor(gap_id=gap.id)
 
-    def _done(self, outcome: tasks.Outcome, message: str) -> None:
+    def _done(self, outcome: Outcome, message: str) -> None:
         if outcome.ok:
-            self.banner.show_message(message, "ok")
-            value = outcome.value
-            record = value[1] if isinstance(value, tuple) else value
-            if isinstance(record, ItemRecord):
-                self.ctx.changed.emit(record.id)
-            self.reload()
+            self.banner.show_message(message, "ok")  # the lists follow through the writer's ``changed``
         else:
             prefix = "⚠ Not allowed — " if outcome.kind == "denied" else "⚠ "
             self.banner.show_message(prefix + outcome.error)

@@ -54,7 +54,7 @@ class Journey(QObject):
         if key == "insight":
             from desktop.journey.insight_view import InsightWindow
 
-            return InsightWindow(ws, self.reads, self._window)
+            return InsightWindow(ws, self.reads, self._window, changed=self.writer.changed)
         from desktop.journey.gaps_view import GapsWindow
 
         return GapsWindow(ws, self.reads, self.writer, self._window)

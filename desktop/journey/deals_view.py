@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.journey import tasks
+from indexer.app import journey as journey_app
 from desktop.journey.models import DealsTableModel, SortRole, TimelineModel
-from desktop.workers import Runner
-from kb.services.deals import ROLES
+from desktop.workers import Runner, describe
+from indexer.app.changes import Changes
 
 
 def _table(model: Any, parent: QWidget) -> QTableView:
@@ -54,6 +54,7 @@ class DealsWindow(QWidget):
     def __init__(self, workspace: Any, reads: Runner, writer: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace, self._reads, self._writer = workspace, reads, writer
+        writer.changed.connect(self.on_changed)  # the app's one broadcast of what was written
         self._gen = 0
         self._labels: dict[str, str] = {}
         self._deal: Any = None
@@ -150,7 +151,7 @@ class DealsWindow(QWidget):
         self.person = QLineEdit(box, placeholderText="Stakeholder name")
         self.role = QComboBox(box)
         self.role.setAccessibleName("Stakeholder role")
-        for r in ROLES:
+        for r in journey_app.ROLES:
             self.role.addItem(r.replace("-", " ").capitalize(), r)
         self.add_person_btn = QPushButton("Add stakeholder", box)
         self.add_person_btn.clicked.connect(self._add_stakeholder)
@@ -165,9 +166,9 @@ class DealsWindow(QWidget):
 
     # -- reads -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._reads.submit(tasks.deals_overview, self.workspace, on_done=self._on_overview, on_failed=self._fail)
+        self._reads.submit(journey_app.deals_overview, self.workspace, on_done=self._on_overview, on_failed=self._fail)
 
-    def _on_overview(self, overview: tasks.DealsOverview) -> None:
+    def _on_overview(self, overview: journey_app.DealsOverview) -> None:
         keep = self._deal.id if self._deal else None
         self._labels = overview.labels
         if [self.stage_combo.itemData(i) for i in range(self.stage_combo.count())] != list(overview.labels):
@@ -201,16 +202,16 @@ class DealsWindow(QWidget):
     def _load_detail(self, deal_id: str) -> None:
         self._gen += 1
         gen = self._gen
-        self._reads.submit(tasks.deal_detail, self.workspace, deal_id,
+        self._reads.submit(journey_app.deal_detail, self.workspace, deal_id,
                            on_done=lambda d: self._on_detail(gen, d), on_failed=self._fail)  # fmt: skip
 
-    def _on_detail(self, gen: int, detail: tasks.DealDetail) -> None:
+    def _on_detail(self, gen: int, detail: journey_app.DealDetail) -> None:
         if gen != self._gen:
             return  # the rep already picked another deal
         d = self._deal = detail.deal
         backs = sum(1 for e in d.history if e.backward)
         loops = f" · looped back {backs}×" if backs else ""
-        self.title.setText(f"{d.name} — {tasks.label_of(self._labels, d.stage)} ({d.status}){loops}")
+        self.title.setText(f"{d.name} — {journey_app.label_of(self._labels, d.stage)} ({d.status}){loops}")
         people = ", ".join(f"{n} ({r.replace('-', ' ')})" for n, r in d.stakeholders)
         self.people.setText(f"Account {d.account} · owner {d.owner or '—'} · stakeholders: {people or 'none yet'}")
         self.timeline.set_events(detail.timeline, self._labels)
@@ -236,8 +237,7 @@ class DealsWindow(QWidget):
         def finished(record: Any) -> None:
             self.status.setText(done)
             self.note.clear()
-            self.written.emit(record)
-            self.refresh()
+            self.written.emit(record)  # the list and timeline follow through the writer's ``changed``
 
         self._writer.submit(fn, self.workspace, self._deal.id, *args, on_done=finished, on_failed=self._fail)
 
@@ -251,11 +251,11 @@ class DealsWindow(QWidget):
     def move_to(self, stage: str | None) -> None:
         if self._deal is None or not stage or stage == self._deal.stage:
             return
-        label = tasks.label_of(self._labels, stage)
-        self._write(tasks.move_stage, stage, self.note.text().strip(), done=f"Moved to {label}")
+        label = journey_app.label_of(self._labels, stage)
+        self._write(journey_app.move_stage, stage, self.note.text().strip(), done=f"Moved to {label}")
 
     def mark(self, status: str) -> None:
-        self._write(tasks.set_status, status, self.note.text().strip(), done=f"Marked {status}")
+        self._write(journey_app.set_status, status, self.note.text().strip(), done=f"Marked {status}")
 
     def _add_stakeholder(self) -> None:
         name = self.person.text().strip()
@@ -263,8 +263,13 @@ class DealsWindow(QWidget):
             self.person.setFocus()
             return
         self.person.clear()
-        self._write(tasks.add_stakeholder, name, self.role.currentData(), done=f"Added {name}")
+        self._write(journey_app.add_stakeholder, name, self.role.currentData(), done=f"Added {name}")
 
-    def _fail(self, message: str) -> None:
-        self.status.setText(f"Could not complete: {message}")
+    def on_changed(self, changes: Changes) -> None:
+        """Deals moved, or questions logged against one, anywhere in the app: re-read."""
+        if changes.any_deals or changes.log:
+            self.refresh()
+
+    def _fail(self, error: BaseException) -> None:
+        self.status.setText(f"Could not complete: {describe(error)}")
         self._set_enabled(self._deal is not None)

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.journey import tasks
 from desktop.journey.models import Display, _Table, fmt
 from desktop.theme import warn_color
-from desktop.workers import Runner
+from desktop.workers import Runner, describe
+from indexer.app import journey as journey_app
+from indexer.app.changes import Changes
 
 
 class GapGroupsModel(_Table):
@@ -43,7 +44,7 @@ class GapGroupsModel(_Table):
 
     def cell(self, g: Any, column: int, role: int) -> Any:
         if role == Display:
-            stages = " · ".join(f"{tasks.label_of(self._labels, s)} {n}" for s, n in g.stages.items())
+            stages = " · ".join(f"{journey_app.label_of(self._labels, s)} {n}" for s, n in g.stages.items())
             return (g.question, f"{g.count}×", stages, fmt(g.newest))[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -61,7 +62,8 @@ class GapsWindow(QWidget):
     def __init__(self, workspace: Any, reads: Runner, writer: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace, self._reads, self._writer = workspace, reads, writer
-        self._queue: tasks.GapQueue | None = None
+        writer.changed.connect(self.on_changed)  # the app's one broadcast of what was written
+        self._queue: journey_app.GapQueue | None = None
         self.setWindowTitle("Gap queue — Expert Answers")
         self.resize(1180, 620)
         self.model = GapGroupsModel(self)
@@ -111,9 +113,9 @@ class GapsWindow(QWidget):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
-        self._reads.submit(tasks.gap_queue, self.workspace, on_done=self._on_loaded, on_failed=self._fail)
+        self._reads.submit(journey_app.gap_queue, self.workspace, on_done=self._on_loaded, on_failed=self._fail)
 
-    def _on_loaded(self, queue: tasks.GapQueue) -> None:
+    def _on_loaded(self, queue: journey_app.GapQueue) -> None:
         self._queue = queue
         self.model.set_groups(queue.groups, queue.labels)
         gaps = sum(g.count for g in queue.groups)
@@ -143,10 +145,13 @@ class GapsWindow(QWidget):
 
         def done(n: int) -> None:
             self.status.setText(f"Dismissed {n} gaps")
-            self.dismissed.emit(n)
+            self.dismissed.emit(n)  # the queue follows through the writer's ``changed``
+
+        self._writer.submit(journey_app.dismiss_gaps, self.workspace, g.gap_ids, on_done=done, on_failed=self._fail)
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.gaps or changes.log or changes.any_deals:
             self.refresh()
 
-        self._writer.submit(tasks.dismiss_gaps, self.workspace, g.gap_ids, on_done=done, on_failed=self._fail)
-
-    def _fail(self, message: str) -> None:
-        self.status.setText(f"Could not complete: {message}")
+    def _fail(self, error: BaseException) -> None:
+        self.status.setText(f"Could not complete: {describe(error)}")

@@ -1,7 +1,7 @@
 """The Insight window: what buyers ask at each stage, how well and how fast it is answered, which
 items carry the load, and what was asked in the week before a deal looped back.
 
-All figures come from ``kb.services.reports`` in one background read; tables other than the
+All figures come from ``indexer.app.insight`` in one background read; tables other than the
 per-stage one show ``report_rows`` output, so "Export CSV…" writes exactly the visible report.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.journey import tasks
 from desktop.journey.chart import StageChart
 from desktop.journey.models import RowsModel, StageFiguresModel
-from desktop.workers import Runner
-from kb.services.report_csv import report_rows, write_report_csv
+from desktop.workers import Runner, describe
+from indexer.app import insight as insight_app
+from indexer.app.changes import Changes
+from indexer.app.insight import report_rows
+from indexer.app.journey import label_of
 
 STAGE_COLUMNS = ("stage", "from_stage", "to_stage", "asked_stage")
 ITEM_SECTIONS = (("most_used", "Most used"), ("never_used", "Never used"), ("stale_in_use", "Stale but still used"))
@@ -52,10 +54,14 @@ def _view(model: Any, parent: QWidget) -> QTableView:
 class InsightWindow(QWidget):
     loaded = Signal()
 
-    def __init__(self, workspace: Any, reads: Runner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Any, reads: Runner, parent: QWidget | None = None, *, changed: SignalInstance | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace, self._reads = workspace, reads
-        self.data: tasks.Insight | None = None
+        if changed is not None:
+            changed.connect(self.on_changed)  # the app's one broadcast of what was written
+        self.data: insight_app.Insight | None = None
         self.setWindowTitle("Insight — Expert Answers")
         self.resize(1280, 720)
         self.tabs = QTabWidget(self)
@@ -134,20 +140,20 @@ class InsightWindow(QWidget):
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.status.setText("Loading…")
-        self._reads.submit(tasks.insight, self.workspace, on_done=self._on_loaded, on_failed=self._fail)
+        self._reads.submit(insight_app.insight, self.workspace, on_done=self._on_loaded, on_failed=self._fail)
 
-    def _on_loaded(self, data: tasks.Insight) -> None:
+    def _on_loaded(self, data: insight_app.Insight) -> None:
         self.data = data
         self.stages_model.set_summary(data.summary, data.labels)
         keep = self.question_stage.currentData()
         self.question_stage.blockSignals(True)
         self.question_stage.clear()
         for key in data.top:
-            self.question_stage.addItem(tasks.label_of(data.labels, key), key)
+            self.question_stage.addItem(label_of(data.labels, key), key)
         found = self.question_stage.findData(keep)
         self.question_stage.setCurrentIndex(max(found, 0))
         self.question_stage.blockSignals(False)
-        stage = {k: (lambda v: tasks.label_of(data.labels, v) if v else "—") for k in STAGE_COLUMNS}
+        stage = {k: (lambda v: label_of(data.labels, v) if v else "—") for k in STAGE_COLUMNS}
         for model in (self.questions_model, self.loops_model):
             model.set_formatters(stage)
         self.items_model.set_table(*report_rows("items", data.items))
@@ -187,7 +193,7 @@ class InsightWindow(QWidget):
 
     # -- export ----------------------------------------------------------------------------------
     def visible_report(self) -> tuple[str, Any]:
-        """Report name (as ``write_report_csv`` knows it) and data of the visible tab."""
+        """Report name (as ``insight.write_csv`` knows it) and data of the visible tab."""
         assert self.data is not None
         tab = self.tabs.currentIndex()
         if tab == 0:
@@ -202,7 +208,7 @@ class InsightWindow(QWidget):
 
     def export_to(self, path: str | Path) -> int:
         name, data = self.visible_report()
-        n = write_report_csv(name, data, path)
+        n = insight_app.write_csv(name, data, path)
         self.status.setText(f"Wrote {n} rows of the {name} report to {path}")
         return n
 
@@ -218,5 +224,9 @@ class InsightWindow(QWidget):
             except OSError as exc:
                 self.status.setText(f"Could not write {path}: {exc}")
 
-    def _fail(self, message: str) -> None:
-        self.status.setText(f"Could not load the reports: {message}")
+    def on_changed(self, changes: Changes) -> None:
+        if self.isVisible() and (changes.log or changes.gaps or changes.any_deals or changes.any_items):
+            self.refresh()
+
+    def _fail(self, error: BaseException) -> None:
+        self.status.setText(f"Could not load the reports: {describe(error)}")

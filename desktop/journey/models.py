@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 
-from desktop.journey.tasks import TimelineEvent, label_of
+from indexer.app.journey import TimelineEvent, label_of
 from desktop.theme import muted_color, ok_color, warn_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -178,7 +178,7 @@ class StageFiguresModel(_Table):
 
 
 class RowsModel(_Table):
-    """A report as ``kb.services.report_csv.report_rows`` flattens it: what is shown is what is exported."""
+    """A report as ``indexer.app.insight.report_rows`` flattens it: what is shown is what is exported."""
 
     def __init__(self, parent: Any = None, *, formatters: dict[str, Callable[[Any], str]] | None = None) -> None:
         super().__init__(parent)

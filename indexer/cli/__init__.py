@@ -1,7 +1,7 @@
-"""``kb``: the Expert Answers command line, a thin layer over ``kb`` and ``indexer``.
+"""``kb``: the Expert Answers command line, a thin layer over the application layer (``indexer.app``).
 
-Each command parses its arguments, calls the same functions the desktop app calls, and prints
-(JSON with ``--json``). It holds no logic of its own.
+Each command parses its arguments, calls the same use case the desktop app calls, and prints
+(JSON with ``--json``). It holds no logic of its own and never opens a database session.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from collections.abc import Sequence
 
 from kb import __version__
 
-from indexer.cli import admin_cmds, content_cmds, journey_cmds, report_cmds, search_cmds
-from indexer.cli import curation_cmds
+from indexer.app.errors import USER_ERRORS
+from indexer.cli import admin_cmds, content_cmds, curation_cmds, journey_cmds, measure_cmds, report_cmds, search_cmds
 from indexer.cli.output import error
-from indexer.engine.search_index import IndexBusyError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,8 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     content_cmds.register(sub)
-    journey_cmds.register(sub)
     search_cmds.register(sub)
+    journey_cmds.register(sub)
+    measure_cmds.register(sub)
     admin_cmds.register(sub)
     report_cmds.register(sub)
     curation_cmds.register(sub)
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return 130
-    except (ValueError, KeyError, FileNotFoundError, PermissionError, IndexBusyError) as exc:
+    except USER_ERRORS as exc:
         # KeyError's str() wraps the message in quotes; show the message itself.
         error(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         return 2

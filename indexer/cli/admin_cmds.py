@@ -7,12 +7,9 @@ from pathlib import Path
 
 from rich.table import Table
 
-from kb import backup as backups
-from kb.paths import Home
-
+from indexer.app import content
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json
-from indexer.workspace import SEED_NONE
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,9 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    home = Home.resolve(args.home)
-    open_workspace(args).close()  # a first use creates the database it then backs up
-    info = backups.backup(home, args.dest)
+    ws = open_workspace(args)  # a first use creates the database it then backs up
+    info = content.backup(ws.home, args.dest)
     if args.json:
         print_json({"path": str(info.path), "size": info.size, "created": info.created})
     else:
@@ -38,7 +34,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    rows = backups.list_backups(Home.resolve(args.home))
+    rows = content.list_backups(content.Home.resolve(args.home))
     if args.json:
         print_json([{"path": str(b.path), "size": b.size, "created": b.created} for b in rows])
         return 0
@@ -50,15 +46,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    home = Home.resolve(args.home).ensure()
     try:
-        safety = backups.restore(home, args.file)
-    except backups.BackupError as exc:
+        safety, stats = content.restore_backup(content.Home.resolve(args.home).ensure(), args.file)
+    except content.BackupError as exc:
         raise ValueError(str(exc)) from None
-    ws = open_workspace(args, seed=SEED_NONE)  # upgrades an older schema, then the index follows
-    ws.rebuild_index()
-    stats = ws.stats()
-    ws.close()
     if args.json:
         print_json({"restored": str(args.file), "previous_saved_to": str(safety.path), "stats": stats})
     else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from indexer.app.content import SEED_CONTENT, open_home
+from indexer.app.workspace import Workspace
 from indexer.cli.output import progress_bar
-from indexer.workspace import SEED_CONTENT, Workspace
 
 
 def add_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -17,7 +18,7 @@ def add_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def open_workspace(args: argparse.Namespace, *, seed: str = SEED_CONTENT) -> Workspace:
     """Open the home; first use imports the bundled content with a progress bar on stderr."""
     with progress_bar(enabled=sys.stderr.isatty()) as progress:
-        ws = Workspace.open(args.home, seed=seed, progress=progress)
+        ws = open_home(args.home, seed=seed, progress=progress)
     for notice in ws.notices:
         print(notice, file=sys.stderr)
     args.__dict__.setdefault("opened_workspaces", []).append(ws)  # closed by main() on the way out

@@ -1,4 +1,4 @@
-"""Content commands: import, export, stats, search, demo, reindex."""
+"""Content commands: import, export, stats, demo, reindex."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from pathlib import Path
 
 from rich.table import Table
 
-from kb.exporters import FORMATS, export_csv, export_pack
-from kb.services import file_sync
-
+from indexer.app import content
+from indexer.app.content import FORMATS
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, error, print_json, progress_bar
-from indexer.engine.results import SearchFilters
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,17 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_json(sub.add_parser("stats", help="counts of items, deals, log entries and gaps"))
     p.set_defaults(func=cmd_stats)
 
-    p = add_json(sub.add_parser("search", help="search the knowledge base"))
-    p.add_argument("text")
-    p.add_argument("--deal", help="rank items that fit this deal's stage higher")
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--kind", choices=("qa", "article"))
-    p.add_argument("--tag", action="append", default=[])
-    p.add_argument("--area", action="append", default=[])
-    p.add_argument("--stage", action="append", default=[], help="only items suited to this stage")
-    p.add_argument("--expert", action="store_true", help="include drafts")
-    p.set_defaults(func=cmd_search)
-
     p = add_json(sub.add_parser("demo", help="load the demo deals and answer log into this home"))
     p.set_defaults(func=cmd_demo)
 
@@ -51,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_import(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     with progress_bar(enabled=sys.stderr.isatty() and not args.json) as progress:
-        report = ws.import_path(args.path, progress)
+        report = content.import_content(ws, args.path, progress).value
     if args.json:
         print_json(report.as_dict())
     else:
@@ -67,18 +54,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    records = ws.records(include_archived=args.include_archived)
-    dest: Path = args.dest
-    skipped: tuple[file_sync.ExportEntry, ...] = ()
-    if args.format == "markdown":  # records sync state; never overwrites file edits the app lacks
-        with ws.store.session() as s:
-            report = file_sync.export_folder(s, dest, include_archived=args.include_archived)
-        n, skipped = report.items, report.skipped
-    elif args.format == "csv":
-        n = export_csv(records, dest if dest.suffix else dest / "answers.csv")
-    else:
-        n = export_pack(records, dest if dest.suffix else dest.with_suffix(".zip"), ws.home.synonyms_path)
+    result = content.export_content(open_workspace(args), args.dest, args.format, include_archived=args.include_archived)
+    dest, n, skipped = result.dest, result.items, result.not_overwritten
     if args.json:
         print_json({"format": args.format, "dest": str(dest), "items": n,
                     "not_overwritten": [{"path": e.path, "reason": e.detail} for e in skipped]})  # fmt: skip
@@ -90,7 +67,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = open_workspace(args).stats()
+    stats = content.stats(open_workspace(args))
     if args.json:
         print_json(stats)
         return 0
@@ -101,34 +78,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    filters = SearchFilters(
-        kinds=(args.kind,) if args.kind else (), tags=tuple(args.tag), areas=tuple(args.area), stages=tuple(args.stage)
-    )
-    result = ws.search(args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert)
-    if args.json:
-        print_json(
-            [
-                {"id": h.id, "kind": h.kind, "title": h.title, "snippet": h.snippet, "score": round(h.score, 4),
-                 "stages": list(h.stages), "stale": h.stale}  # fmt: skip
-                for h in result.hits
-            ]
-        )
-        return 0
-    if result.suggestion:
-        console.print(f"Did you mean: [bold]{result.suggestion}[/]?")
-    table = Table("#", "kind", "title", "stages", "score", title=f"{len(result.hits)} results in {result.elapsed_ms:.1f} ms")
-    for h in result.hits:
-        stale = " [yellow](stale)[/]" if h.stale else ""
-        table.add_row(str(h.rank), h.kind, f"{h.title}{stale}\n[dim]{h.id}[/]", ", ".join(h.stages), f"{h.score:.2f}")
-    console.print(table)
-    return 0
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    report = ws.load_demo()
+    report = content.load_demo(open_workspace(args)).value
     if args.json:
         print_json({"deals": report.deals, "log_entries": report.log_entries, "gaps": report.gaps,
                     "errors": [str(e) for e in report.errors]})  # fmt: skip
@@ -142,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     with progress_bar(enabled=sys.stderr.isatty() and not args.json) as progress:
-        n = ws.rebuild_index(progress)
+        n = content.rebuild_index(ws, progress).value
     if args.json:
         print_json({"indexed": n})
     else:

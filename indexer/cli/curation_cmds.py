@@ -1,6 +1,6 @@
 """Curation commands: item history and status, the stale list, the suggestion queue, gap answers and
 content-folder sync. Writes act as ``--as NAME --role rep|expert`` (default: $EXPERT_ANSWERS_USER or
-the OS user, as $EXPERT_ANSWERS_ROLE or expert); a rep's edit is refused by the core, not here.
+the OS user, as $EXPERT_ANSWERS_ROLE or rep, as in the app); a rep's edit is refused by the core, not here.
 """
 
 from __future__ import annotations
@@ -14,16 +14,11 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
-from kb.content_format import to_markdown
-from kb.loader import load_files
-from kb.records import ItemRecord
-from kb.services.curation import StaleItem
-from kb.services.roles import EXPERT, ROLES, resolve_actor
-from kb.services.suggestions import SUGGESTION_STATUSES, SuggestionRecord
-
+from indexer.app import journey
+from indexer.app.actors import ROLES, current_actor
+from indexer.app.curation import SUGGESTION_STATUSES, Curation, ItemRecord, StaleItem, SuggestionRecord, to_markdown
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, error, print_json
-from indexer.curation import Curation
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = _writer(cmds.add_parser("save", help="save an item from a Markdown file (experts)"))
     p.add_argument("file", type=Path)
     p.add_argument("--base-version", type=int, help="refuse if the item moved past this version")
+    p.add_argument("--new", action="store_true", help="a new item: refuse if its id is already in use")
     p.set_defaults(func=cmd_save)
     p = _writer(cmds.add_parser("suggest", help="queue an edit or new item from a Markdown file for the experts"))
     p.add_argument("file", type=Path)
@@ -95,6 +91,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_gap_answer)
 
+    p = add_json(gcmds.add_parser("dismiss", help="close gaps that need no item (e.g. a whole group from `kb report gaps`)"))
+    p.add_argument("n", type=int, nargs="+")
+    p.set_defaults(func=cmd_gap_dismiss)
+
     p = _writer(sub.add_parser("sync-files", help="import changes from a Markdown content folder; conflicts are kept"))
     p.add_argument("dir", type=Path)
     p.set_defaults(func=cmd_sync_files)
@@ -104,22 +104,12 @@ def _writer(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     add_json(p)
     p.add_argument("--as", dest="actor_name", metavar="NAME",
                    help="who is acting (default: $EXPERT_ANSWERS_USER or the OS user)")
-    p.add_argument("--role", choices=ROLES, help="rep or expert (default: $EXPERT_ANSWERS_ROLE or expert)")
+    p.add_argument("--role", choices=ROLES, help="rep or expert (default: $EXPERT_ANSWERS_ROLE or rep)")
     return p
 
 
 def _curation(args: argparse.Namespace) -> Curation:
-    actor = resolve_actor(getattr(args, "actor_name", None), getattr(args, "role", None), default_role=EXPERT)
-    return Curation(open_workspace(args), actor)
-
-
-def _load(cur: Curation, path: Path) -> ItemRecord:
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    loaded = load_files([path], path.parent, cur.ws.store.stage_keys())
-    if loaded.errors:
-        raise ValueError(str(loaded.errors[0]))
-    return loaded.records[0]
+    return Curation(open_workspace(args), current_actor(getattr(args, "actor_name", None), getattr(args, "role", None)))
 
 
 def _saved(args: argparse.Namespace, record: ItemRecord, verb: str) -> int:
@@ -164,25 +154,26 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    return _saved(args, _curation(args).restore(args.id, args.version), f"Restored v{args.version} of")
+    return _saved(args, _curation(args).restore(args.id, args.version).value, f"Restored v{args.version} of")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    return _saved(args, _curation(args).verify(args.id, args.on), "Verified")
+    return _saved(args, _curation(args).verify(args.id, args.on).value, "Verified")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    return _saved(args, _curation(args).set_status(args.id, args.status), "Saved")
+    return _saved(args, _curation(args).set_status(args.id, args.status).value, "Saved")
 
 
 def cmd_save(args: argparse.Namespace) -> int:
     cur = _curation(args)
-    return _saved(args, cur.save(_load(cur, args.file), base_version=args.base_version), "Saved")
+    saved = cur.save(cur.load_file(args.file), base_version=args.base_version, new=args.new)
+    return _saved(args, saved.value, "Saved")
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     cur = _curation(args)
-    sug = cur.suggest(_load(cur, args.file), args.note)
+    sug = cur.suggest(cur.load_file(args.file), args.note).value
     if args.json:
         print_json(sug)
     else:
@@ -245,7 +236,7 @@ def cmd_suggestion_show(args: argparse.Namespace) -> int:
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
-    sug, record = _curation(args).accept(args.n, note=args.note, force=args.force)
+    sug, record = _curation(args).accept(args.n, note=args.note, force=args.force).value
     if args.json:
         print_json({"suggestion": _suggestion_json(sug), "item": record})
         return 0
@@ -253,7 +244,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
-    sug = _curation(args).reject(args.n, note=args.note)
+    sug = _curation(args).reject(args.n, note=args.note).value
     if args.json:
         print_json(_suggestion_json(sug))
     else:
@@ -273,12 +264,21 @@ def cmd_gap_draft(args: argparse.Namespace) -> int:
 
 def cmd_gap_answer(args: argparse.Namespace) -> int:
     cur = _curation(args)
-    return _saved(args, cur.answer_gap(args.n, _load(cur, args.file)), f"Gap #{args.n} answered by")
+    return _saved(args, cur.answer_gap(args.n, cur.load_file(args.file)).value, f"Gap #{args.n} answered by")
+
+
+def cmd_gap_dismiss(args: argparse.Namespace) -> int:
+    n = journey.dismiss_gaps(open_workspace(args), tuple(args.n)).value
+    if args.json:
+        print_json({"dismissed": list(args.n)})
+    else:
+        console.print(f"Dismissed {n} gap(s)", highlight=False)
+    return 0
 
 
 # -- files ----------------------------------------------------------------------------------------
 def cmd_sync_files(args: argparse.Namespace) -> int:
-    report = _curation(args).sync_files(args.dir)
+    report = _curation(args).sync_files(args.dir).value
     if args.json:
         print_json({"root": report.root, "entries": report.entries, "errors": report.errors,
                     "counts": {a: report.count(a) for a in ("created", "updated", "merged", "unchanged", "behind",

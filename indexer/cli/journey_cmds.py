@@ -7,8 +7,9 @@ import dataclasses
 
 from rich.table import Table
 
-from kb.services import answer_log, deals, gaps
-
+from indexer.app import answers, journey
+from indexer.app.actors import current_actor
+from indexer.app.journey import DealRecord
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json
 
@@ -28,31 +29,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_deal_stage)
     p = add_json(deal.add_parser("status", help="mark a deal open, won (enters results) or lost (enters win-back)"))
     p.add_argument("id")
-    p.add_argument("status", choices=deals.DEAL_STATUSES)
+    p.add_argument("status", choices=journey.DEAL_STATUSES)
     p.add_argument("--note", default="")
     p.set_defaults(func=cmd_deal_status)
     p = add_json(deal.add_parser("stakeholder", help="add a stakeholder with a role"))
     p.add_argument("id")
     p.add_argument("name")
-    p.add_argument("--role", required=True, choices=deals.ROLES)
+    p.add_argument("--role", required=True, choices=journey.ROLES)
     p.set_defaults(func=cmd_deal_stakeholder)
     p = add_json(deal.add_parser("list", help="list deals"))
-    p.add_argument("--status", choices=deals.DEAL_STATUSES)
+    p.add_argument("--status", choices=journey.DEAL_STATUSES)
     p.set_defaults(func=cmd_deal_list)
     p = add_json(deal.add_parser("show", help="a deal with its stage history"))
     p.add_argument("id")
     p.set_defaults(func=cmd_deal_show)
 
     log = sub.add_parser("log", help="the answer log").add_subparsers(dest="log_cmd", required=True)
-    p = add_json(log.add_parser("add", help="log a question (no deal: stage 'unknown')"))
+    p = add_json(log.add_parser("add", help="log a question (no deal: stage 'unknown'; no item: a gap)"))
     p.add_argument("--deal")
     p.add_argument("--question", required=True)
     p.add_argument("--item", action="append", default=[], help="item used (repeatable)")
-    p.add_argument("--outcome", choices=answer_log.OUTCOMES)
-    p.add_argument("--role", choices=deals.ROLES)
+    p.add_argument("--outcome", choices=answers.OUTCOMES)
+    p.add_argument("--role", choices=journey.ROLES)
     p.add_argument("--rank", type=int)
     p.add_argument("--seconds", type=float)
-    p.add_argument("--rep", default="")
+    p.add_argument("--as", "--rep", dest="actor_name", metavar="NAME",
+                   help="the rep who logs it (default: $EXPERT_ANSWERS_USER or the OS user)")
     p.set_defaults(func=cmd_log_add)
     p = add_json(log.add_parser("list", help="newest entries first"))
     p.add_argument("--deal")
@@ -60,11 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_log_list)
 
     p = add_json(sub.add_parser("gaps", help="questions with no good answer, for the experts"))
-    p.add_argument("--status", choices=(*gaps.GAP_STATUSES, "all"), default="open")
+    p.add_argument("--status", choices=(*answers.GAP_STATUSES, "all"), default="open")
     p.set_defaults(func=cmd_gaps)
 
 
-def _deal_json(d: deals.DealRecord) -> dict[str, object]:
+def _deal_json(d: DealRecord) -> dict[str, object]:
     data = dataclasses.asdict(d)
     data["history"] = [
         {"from": e.from_stage, "to": e.to_stage, "at": e.at, "note": e.note, "status": e.status, "backward": e.backward}
@@ -74,7 +76,7 @@ def _deal_json(d: deals.DealRecord) -> dict[str, object]:
     return data
 
 
-def _print_deal(d: deals.DealRecord) -> None:
+def _print_deal(d: DealRecord) -> None:
     console.print(f"[bold]{d.name}[/] ({d.id}) — {d.account}, {d.status}, stage [bold]{d.stage}[/]", highlight=False)
     for e in d.history:
         arrow = "[red]↩ back[/]" if e.backward else "→"
@@ -82,42 +84,32 @@ def _print_deal(d: deals.DealRecord) -> None:
         console.print(f"  {e.at:%Y-%m-%d} {e.from_stage or '·'} {arrow} {e.to_stage}{status}  {e.note}", highlight=False)
 
 
+def _show(args: argparse.Namespace, d: DealRecord) -> int:
+    print_json(_deal_json(d)) if args.json else _print_deal(d)
+    return 0
+
+
 def cmd_deal_create(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        d = deals.create_deal(s, args.name, account=args.account, owner=args.owner, stage=args.stage)
+    d = journey.create_deal(open_workspace(args), args.name, account=args.account, owner=args.owner,
+                            stage=args.stage).value  # fmt: skip
     print_json(_deal_json(d)) if args.json else print(d.id)
     return 0
 
 
 def cmd_deal_stage(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        d = deals.move_stage(s, args.id, args.stage, note=args.note)
-    print_json(_deal_json(d)) if args.json else _print_deal(d)
-    return 0
+    return _show(args, journey.move_stage(open_workspace(args), args.id, args.stage, args.note).value)
 
 
 def cmd_deal_status(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        d = deals.set_status(s, args.id, args.status, note=args.note)
-    print_json(_deal_json(d)) if args.json else _print_deal(d)
-    return 0
+    return _show(args, journey.set_status(open_workspace(args), args.id, args.status, args.note).value)
 
 
 def cmd_deal_stakeholder(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        d = deals.add_stakeholder(s, args.id, args.name, args.role)
-    print_json(_deal_json(d)) if args.json else _print_deal(d)
-    return 0
+    return _show(args, journey.add_stakeholder(open_workspace(args), args.id, args.name, args.role).value)
 
 
 def cmd_deal_list(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        rows = deals.list_deals(s, status=args.status)
+    rows = journey.list_deals(open_workspace(args), args.status)
     if args.json:
         print_json([{k: v for k, v in _deal_json(d).items() if k != "history"} for d in rows])
         return 0
@@ -129,23 +121,24 @@ def cmd_deal_list(args: argparse.Namespace) -> int:
 
 
 def cmd_deal_show(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        d = deals.get_deal(s, args.id)
-    print_json(_deal_json(d)) if args.json else _print_deal(d)
+    detail = journey.deal_detail(open_workspace(args), args.id)
+    if args.json:
+        print_json({**_deal_json(detail.deal), "timeline": detail.timeline})
+        return 0
+    _print_deal(detail.deal)
+    questions = [e for e in detail.timeline if e.kind == "question"]
+    if questions:
+        console.print(f"  {len(questions)} questions logged:", highlight=False)
+    for e in questions:
+        console.print(f"  {e.at:%Y-%m-%d} [{e.stage}] {e.text} ({e.detail})", highlight=False)
     return 0
 
 
 def cmd_log_add(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        for item_id in args.item:
-            if ws.get_item(item_id) is None:
-                raise KeyError(f"no item {item_id!r}")
-        entry = answer_log.add_entry(
-            s, args.question, deal_id=args.deal, item_ids=args.item, outcome=args.outcome, role=args.role,
-            search_text=args.question, chosen_rank=args.rank, seconds=args.seconds, rep=args.rep,
-        )  # fmt: skip
+    entry = answers.log_question(
+        open_workspace(args), current_actor(args.actor_name), args.question, deal_id=args.deal, item_ids=args.item,
+        outcome=args.outcome, role=args.role, rank=args.rank, seconds=args.seconds,
+    ).value  # fmt: skip
     if args.json:
         print_json(entry)
     else:
@@ -155,9 +148,7 @@ def cmd_log_add(args: argparse.Namespace) -> int:
 
 
 def cmd_log_list(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        rows = answer_log.list_entries(s, deal_id=args.deal, limit=args.limit)
+    rows = answers.list_log(open_workspace(args), deal_id=args.deal, limit=args.limit)
     if args.json:
         print_json(rows)
         return 0
@@ -170,9 +161,7 @@ def cmd_log_list(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        rows = gaps.list_gaps(s, status=None if args.status == "all" else args.status)
+    rows = answers.list_gaps(open_workspace(args), None if args.status == "all" else args.status)
     if args.json:
         print_json(rows)
         return 0

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from rich.markup import escape
 from rich.table import Table
 
-from kb.services import gaps, reports
-
+from indexer.app import answers, insight
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json
 
@@ -28,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--limit", type=int, default=10, help="questions per stage (default 10; 0 for all)")
     _window(p).set_defaults(func=cmd_questions)
     p = _common(cmds.add_parser("over-time", help="questions per stage per week or month"))
-    p.add_argument("--bucket", choices=reports.BUCKETS, default="week")
+    p.add_argument("--bucket", choices=insight.BUCKETS, default="week")
     _window(p).set_defaults(func=cmd_over_time)
     p = _common(cmds.add_parser("items", help="most-used and never-used items; stale items still in use"))
     p.add_argument("--limit", type=int, default=20, help="most-used items to list (default 20; 0 for all)")
@@ -37,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = _common(cmds.add_parser("loops", help="backward moves per deal and what was asked in the 7 days before"))
     p.set_defaults(func=cmd_loops)
     p = _common(cmds.add_parser("gaps", help="open gaps grouped by similar question: the experts' to-do list"))
-    p.add_argument("--status", choices=(*gaps.GAP_STATUSES, "all"), default="open")
+    p.add_argument("--status", choices=(*answers.GAP_STATUSES, "all"), default="open")
     p.set_defaults(func=cmd_gaps)
 
 
@@ -53,12 +51,10 @@ def _window(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
-def _run(args: argparse.Namespace, name: str, build: Callable[[Any], Any]) -> Any:
-    ws = open_workspace(args)
-    with ws.store.session() as s:
-        data = build(s)
+def _run(args: argparse.Namespace, name: str, **options: Any) -> Any:
+    data = insight.report(open_workspace(args), name, **options)
     if args.csv:
-        n = reports.write_report_csv(name, data, args.csv)
+        n = insight.write_csv(name, data, args.csv)
         print(f"Wrote {n} rows to {args.csv}", file=sys.stderr)
     return data
 
@@ -72,7 +68,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def cmd_stages(args: argparse.Namespace) -> int:
-    data = _run(args, "stages", lambda s: reports.stage_summary(s, since=args.since, until=args.until))
+    data = _run(args, "stages", since=args.since, until=args.until)
     if args.json:
         print_json(data)
         return 0
@@ -86,13 +82,7 @@ def cmd_stages(args: argparse.Namespace) -> int:
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
-    def build(s: Any) -> dict[str, list[reports.QuestionCount]]:
-        window = {"since": args.since, "until": args.until}
-        if args.stage:
-            return {args.stage: reports.top_questions(s, args.stage, args.limit or None, **window)}
-        return reports.top_questions_by_stage(s, args.limit or None, **window)
-
-    data = _run(args, "questions", build)
+    data = _run(args, "questions", stage=args.stage, limit=args.limit or None, since=args.since, until=args.until)
     if args.json:
         print_json(data)
         return 0
@@ -107,8 +97,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 
 def cmd_over_time(args: argparse.Namespace) -> int:
-    data = _run(args, "over-time",
-                lambda s: reports.questions_over_time(s, args.bucket, since=args.since, until=args.until))  # fmt: skip
+    data = _run(args, "over-time", bucket=args.bucket, since=args.since, until=args.until)
     if args.json:
         print_json([{"period_start": start, "counts": counts} for start, counts in data])
         return 0
@@ -124,7 +113,7 @@ def cmd_over_time(args: argparse.Namespace) -> int:
 
 
 def cmd_items(args: argparse.Namespace) -> int:
-    data = _run(args, "items", lambda s: reports.item_usage(s, limit=args.limit or None))
+    data = _run(args, "items", limit=args.limit or None)
     if args.json:
         print_json(data)
         return 0
@@ -149,7 +138,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 
 def cmd_loops(args: argparse.Namespace) -> int:
-    data = _run(args, "loops", reports.loops)
+    data = _run(args, "loops")
     if args.json:
         print_json(data)
         return 0
@@ -164,12 +153,12 @@ def cmd_loops(args: argparse.Namespace) -> int:
                 line = f"      [dim]{q.at:%Y-%m-%d} {q.stage} ({q.outcome})[/] {escape(q.question)}"
                 console.print(line, highlight=False)
             if not m.questions:
-                console.print(f"      [dim]no questions logged in the {reports.LOOP_LOOKBACK_DAYS} days before[/]")
+                console.print(f"      [dim]no questions logged in the {insight.LOOP_LOOKBACK_DAYS} days before[/]")
     return 0
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    data = _run(args, "gaps", lambda s: reports.group_gaps(s, None if args.status == "all" else args.status))
+    data = _run(args, "gaps", status=None if args.status == "all" else args.status)
     if args.json:
         print_json(data)
         return 0

@@ -1,108 +1,51 @@
-"""``kb eval`` and ``kb bench``: thin argparse wrappers over :mod:`indexer.measure.evaluation` and
-:mod:`indexer.measure.bench` (the CLI holds no logic of its own; see STYLE.md §2).
-
-Human output is a ``rich`` table on stdout (progress on stderr); ``--json`` prints exactly one
-JSON object on stdout and nothing else.
-"""
+"""``kb search``: the rep's search from a terminal, through the same use case as the search window."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
-from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
-
-def register(subparsers: Any) -> None:
-    """Add ``eval`` and ``bench`` to the ``kb`` command's subparsers."""
-    p = subparsers.add_parser("eval", help="retrieval quality on a BEIR-style dataset")
-    p.add_argument("dataset_dir", metavar="DATASET_DIR", type=Path)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--baseline", action="store_true",
-                   help="also score a plain Whoosh OR query on the same data")
-    p.add_argument("--synonyms", type=Path, default=None, help="synonyms file to apply")
-    p.set_defaults(func=cmd_eval)
-
-    b = subparsers.add_parser("bench", help="build and search speed vs plain Whoosh")
-    b.add_argument("dataset_dir", metavar="DATASET_DIR", type=Path)
-    b.add_argument("--scale", type=int, default=1, help="copies of the corpus (default 1)")
-    b.add_argument("--queries", type=int, default=300, help="queries timed (0 = all)")
-    b.add_argument("--no-baseline", action="store_true", help="skip plain Whoosh")
-    b.add_argument("--json", action="store_true", help="print one JSON object")
-    b.set_defaults(func=cmd_bench)
+from indexer.app import search
+from indexer.app.search import SearchFilters
+from indexer.cli.common import add_json, open_workspace
+from indexer.cli.output import console, print_json
 
 
-def _check_dataset(path: Path) -> str | None:
-    missing = [f for f in ("corpus.jsonl", "queries.jsonl", "qrels.tsv") if not (path / f).is_file()]
-    return f"{path}: missing {', '.join(missing)}" if missing else None
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = add_json(sub.add_parser("search", help="search the knowledge base"))
+    p.add_argument("text")
+    p.add_argument("--deal", help="rank items that fit this deal's stage higher")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--kind", choices=("qa", "article"))
+    p.add_argument("--tag", action="append", default=[])
+    p.add_argument("--area", action="append", default=[])
+    p.add_argument("--stage", action="append", default=[], help="only items suited to this stage")
+    p.add_argument("--expert", action="store_true", help="include drafts")
+    p.set_defaults(func=cmd_search)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from indexer.measure.evaluation import evaluate, evaluate_baseline
-
-    err = _check_dataset(args.dataset_dir)
-    if err:
-        print(err, file=sys.stderr)
-        return 2
-    console = Console(stderr=True)
-    with console.status("indexing and evaluating…", spinner="dots") if not args.json else _null():
-        result: dict[str, Any] = evaluate(args.dataset_dir, synonyms_path=args.synonyms)
-        if args.baseline:
-            result = {**result, "plain_whoosh": evaluate_baseline(args.dataset_dir)}
+def cmd_search(args: argparse.Namespace) -> int:
+    filters = SearchFilters(
+        kinds=(args.kind,) if args.kind else (), tags=tuple(args.tag), areas=tuple(args.area), stages=tuple(args.stage)
+    )
+    result = search.search(
+        open_workspace(args), args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert
+    )
     if args.json:
-        print(json.dumps(result))
+        print_json(
+            [
+                {"id": h.id, "kind": h.kind, "title": h.title, "snippet": h.snippet, "score": round(h.score, 4),
+                 "stages": list(h.stages), "stale": h.stale}  # fmt: skip
+                for h in result.hits
+            ]
+        )
         return 0
-    table = Table(title=f"eval {args.dataset_dir}")
-    table.add_column("metric")
-    table.add_column("ours", justify="right")
-    if args.baseline:
-        table.add_column("plain Whoosh", justify="right")
-    for k, v in result.items():
-        if k == "plain_whoosh":
-            continue
-        row = [k, f"{v}"]
-        if args.baseline:
-            row.append(f"{result['plain_whoosh'].get(k, '')}")
-        table.add_row(*row)
-    Console().print(table)
+    if result.suggestion:
+        console.print(f"Did you mean: [bold]{result.suggestion}[/]?")
+    table = Table("#", "kind", "title", "stages", "score", title=f"{len(result.hits)} results in {result.elapsed_ms:.1f} ms")
+    for h in result.hits:
+        stale = " [yellow](stale)[/]" if h.stale else ""
+        table.add_row(str(h.rank), h.kind, f"{h.title}{stale}\n[dim]{h.id}[/]", ", ".join(h.stages), f"{h.score:.2f}")
+    console.print(table)
     return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from indexer.measure.bench import bench
-
-    err = _check_dataset(args.dataset_dir)
-    if err:
-        print(err, file=sys.stderr)
-        return 2
-    if args.scale < 1:
-        print("--scale must be ≥ 1", file=sys.stderr)
-        return 2
-    console = Console(stderr=True)
-    with console.status(f"benchmarking at scale {args.scale}…") if not args.json else _null():
-        result = bench(args.dataset_dir, args.scale, args.queries, baseline=not args.no_baseline)
-    if args.json:
-        print(json.dumps(result))
-        return 0
-    engines = [k for k in ("ours", "plain_whoosh", "ratio") if k in result]
-    table = Table(title=f"bench {args.dataset_dir} ×{args.scale} "
-                        f"({result['params']['queries']} queries)")
-    table.add_column("figure")
-    for e in engines:
-        table.add_column(e if e != "ratio" else "plain/ours", justify="right")
-    for key in ("items", "build_s", "items_per_s", "p50_ms", "p95_ms", "rss_mb", "save_to_found_ms"):
-        table.add_row(key, *[f"{result[e].get(key, '')}" for e in engines])
-    Console().print(table)
-    return 0
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

@@ -22,11 +22,13 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import distance
 
+from kb.question_text import MAX_QUESTION_CHARS
+
 from .analysis import MAX_TOKEN_LEN, STOP_WORDS, WORD_RE, normalize_question, stem, word_spans
 from .synonyms import Synonyms
 
 #: Input beyond this is ignored (a pasted email thread can be huge; the gist is near the top).
-MAX_QUERY_CHARS = 10_000
+MAX_QUERY_CHARS = MAX_QUESTION_CHARS  # the engine's own guard is the application's one limit
 #: More content words than this and the text is treated as a pasted passage: no syntax, reduced.
 LONG_TEXT_WORDS = 32
 #: How many terms a long passage is reduced to.

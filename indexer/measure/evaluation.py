@@ -169,7 +169,7 @@ def evaluate(
     The import and the search are the app's own (``Workspace.import_path`` and
     ``Workspace.search``), so the figures describe what a rep gets, not a lab set-up.
     """
-    from indexer.workspace import SEED_NONE, Workspace
+    from indexer.app.workspace import SEED_NONE, Workspace
 
     ds = load_dataset(root)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="kb-eval-") as tmp:

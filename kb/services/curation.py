@@ -4,7 +4,7 @@ Every function that changes content takes an :class:`~kb.services.roles.Actor` a
 rep with :class:`~kb.services.roles.PermissionDenied` before anything is written (reps use
 ``kb.services.suggestions.suggest_edit``). Each write is a normal versioned save, recorded with
 the actor's name. The search index is not touched here: callers that hold one (the Workspace's
-``indexer.curation.Curation``) reindex the returned records.
+``indexer.app.curation.Curation``) reindex the returned records.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def validate_record(record: ItemRecord, stages: Iterable[str]) -> None:
         raise ContentError(f"invalid id {record.id!r} (letters, digits, '.', '_' and '-')", field="id")
     record_from_fields(front_matter(record), record.body, stage_keys=stages, default_id=record.id,
                        source=record.source)  # fmt: skip
+
+
+def item_exists(session: Session, item_id: str) -> bool:
+    return get_item(session, item_id) is not None
 
 
 def _current(session: Session, item_id: str) -> ItemRecord:

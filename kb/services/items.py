@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kb.progress import ProgressFn, no_progress
 from kb.models import Item, ItemVersion, utcnow
 from kb.records import ItemRecord
 
@@ -78,7 +79,12 @@ def to_record(item: Item) -> ItemRecord:
 
 
 def save_records(
-    session: Session, records: Iterable[ItemRecord], *, saved_by: str = "", batch: int = 500
+    session: Session,
+    records: Iterable[ItemRecord],
+    *,
+    saved_by: str = "",
+    batch: int = 500,
+    progress: ProgressFn = no_progress,
 ) -> SaveSummary:
     """Insert new items and update changed ones in place; identical re-imports change nothing."""
     summary = SaveSummary()
@@ -113,9 +119,11 @@ def save_records(
             summary.changed.append(to_record(item))
         session.flush()
 
-    for record in records:
+    records = list(records)
+    for n, record in enumerate(records):
         pending.append(record)
         if len(pending) >= batch:
+            progress(n, len(records), "Saving items")
             flush(pending)
             pending = []
     if pending:

@@ -21,6 +21,11 @@ def test_curation_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], m
     monkeypatch.delenv("EXPERT_ANSWERS_ROLE", raising=False)
     home, item = tmp_path / "home", "sec-sso-saml"
 
+    # No role configured: a rep, as in the app, so the write is refused by the core.
+    code, _, err = kb(capsys, home, "item", "verify", item)
+    assert code == 2 and "priya is a rep" in err
+    monkeypatch.setenv("EXPERT_ANSWERS_ROLE", "expert")
+
     code, out, _ = kb(capsys, home, "item", "verify", item, "--on", "2026-11-20", "--json")
     assert code == 0 and json.loads(out)["version"] == 2 and json.loads(out)["verified_on"] == "2026-11-20"
     code, out, _ = kb(capsys, home, "item", "versions", item, "--json")

@@ -177,8 +177,8 @@ def test_gap_draft_prefills_a_new_qa(store: Store) -> None:
 
 
 def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path) -> None:
-    from indexer.curation import Curation
-    from indexer.workspace import SEED_NONE, Workspace
+    from indexer.app.curation import Curation
+    from indexer.app.workspace import SEED_NONE, Workspace
 
     ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
     try:
@@ -190,7 +190,7 @@ def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path)
         with pytest.raises(PermissionDenied):
             Curation(ws, REP).answer_gap(gap.id, replace(draft, body="Yes."))
         saved = cur.answer_gap(gap.id, replace(draft, title="Do you offer trial sandboxes?",
-                                               phrasings=(), body="Yes: a full sandbox for 30 days."))  # fmt: skip
+                                               phrasings=(), body="Yes: a full sandbox for 30 days.")).value  # fmt: skip
         with ws.store.session() as s:
             (closed,) = gaps.list_gaps(s, status="answered")
         assert (closed.id, closed.answered_by) == (gap.id, saved.id)
@@ -204,8 +204,8 @@ def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path)
 
 
 def test_curation_writes_reach_the_search_index(tmp_path: Path) -> None:
-    from indexer.curation import Curation
-    from indexer.workspace import SEED_NONE, Workspace
+    from indexer.app.curation import Curation
+    from indexer.app.workspace import SEED_NONE, Workspace
 
     ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
     try:

@@ -55,7 +55,7 @@ def test_core_packages_never_import_qt() -> None:
         "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'desktop'):\n"
         "            raise ImportError('blocked: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import kb.store, kb.importing, kb.exporters, kb.demo, indexer.workspace, indexer.cli\n"
+        "import kb.store, kb.importing, kb.exporters, kb.demo, indexer.app.workspace, indexer.cli\n"
         "print('ok')\n"
     )
     root = Path(__file__).resolve().parents[2]

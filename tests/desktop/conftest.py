@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.workspace import Workspace
+from indexer.app.workspace import Workspace
 from kb.paths import Home
 from kb.services import deals
 

@@ -8,7 +8,7 @@ from desktop_helpers import answer_ready, ask
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from desktop import jobs
+from desktop import main_window
 from kb.services import answer_log, gaps
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -121,13 +121,13 @@ def test_typing_in_the_deal_picker_finds_a_deal(qtbot, window, two_deals) -> Non
 
 def test_writes_run_off_the_gui_thread_one_at_a_time(qtbot, window, monkeypatch) -> None:
     threads: list[threading.Thread] = []
-    real = jobs.log_answer
+    real = main_window.answers.log_question
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "log_answer", spy)
+    monkeypatch.setattr(main_window.answers, "log_question", spy)
     ask(qtbot, window, "support tiers")
     with qtbot.waitSignal(window.logged):
         window.commands.log_answered.trigger()

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from desktop_helpers import ask
 
-from desktop.jobs import Suggestion
-from desktop.models import DealsModel, FitsRole, HitRole, ResultsModel, SuggestionsModel
+from indexer.app.search import NextQuestion
+from desktop.models import DealsModel, FitsRole, HitRole, ResultsModel, NextQuestionsModel
 from indexer.engine.results import Hit
 from kb.services.deals import DealRecord
 
@@ -46,9 +46,9 @@ def test_deals_model(qtmodeltester) -> None:
 
 
 def test_suggestions_model(qtmodeltester) -> None:
-    model = SuggestionsModel()
+    model = NextQuestionsModel()
     qtmodeltester.check(model)
-    model.set_rows([Suggestion("What next?", "asked-next", 3), Suggestion("Similar?", "similar", 0, "x")])
+    model.set_rows([NextQuestion("What next?", "asked-next", 3), NextQuestion("Similar?", "similar", 0, "x")])
     qtmodeltester.check(model)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 
 from desktop.answer_view import AnswerView
-from desktop.jobs import LoadedItem
+from desktop.reads import LoadedItem
 from desktop.render import answer_html, plain_text, render_markdown
 from kb.records import ItemRecord
 
@@ -58,11 +58,11 @@ def test_answer_view_loads_nothing_and_opens_links_outside(qtbot, monkeypatch) -
     assert "Priya" in view.toPlainText()
 
 
-def test_render_and_jobs_do_not_need_qt() -> None:
+def test_render_and_reads_do_not_need_qt() -> None:
     """The logic the window runs in workers stays importable without Qt (STYLE §1)."""
     code = (
         "import sys; sys.modules['PySide6'] = None\n"
-        "import desktop.render, desktop.jobs\n"
+        "import desktop.render, desktop.reads\n"
         "print(desktop.render.plain_text(desktop.render.render_markdown('**ok**')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from desktop.jobs import MAX_QUERY
+from indexer.app.search import MAX_QUESTION_CHARS as MAX_QUERY
 
 
 def test_search_box_has_focus_at_launch(qtbot, window) -> None:

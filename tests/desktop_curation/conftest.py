@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop.qtcompat import pin_singletons
-from indexer.workspace import Workspace
+from indexer.app.workspace import Workspace
 from kb.paths import Home
 
 pin_singletons()  # PySide6 6.12 on CPython 3.11 leaks references to None/True (desktop/qtcompat.py)

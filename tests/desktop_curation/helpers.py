@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.curation import tasks
 
 TIMEOUT = 10_000
 
@@ -13,7 +12,7 @@ def open_editor(qtbot: Any, ctx: Any, item_id: str | None = None, gap_id: int | 
     """Build the editor from data loaded exactly as ``ctx.open_editor`` loads it."""
     from desktop.curation.editor import ItemEditor
 
-    editor = ItemEditor(ctx, tasks.editor_data(ctx.ws, item_id, gap_id))
+    editor = ItemEditor(ctx, ctx.curation().editor_data(item_id, gap_id))
     qtbot.addWidget(editor)
     editor.show()
     qtbot.waitUntil(editor.idle, timeout=TIMEOUT)

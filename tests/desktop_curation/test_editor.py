@@ -8,7 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QUrl
 
-from indexer.curation import Curation
+from indexer.app.curation import Curation
 from kb.services.roles import resolve_actor
 from tests.desktop_curation.conftest import ITEM
 from tests.desktop_curation.helpers import TIMEOUT, ids, open_editor, save, save_refused

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from desktop.curation.history import HistoryWindow
 from desktop.curation.widgets import removed_color
 from desktop.theme import ok_color
-from indexer.curation import Curation
+from indexer.app.curation import Curation
 from kb.services.roles import resolve_actor
 from tests.desktop_curation.conftest import ITEM
 from tests.desktop_curation.helpers import TIMEOUT, open_editor, save

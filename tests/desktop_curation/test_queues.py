@@ -10,7 +10,7 @@ import pytest
 
 from desktop.curation.editor import ItemEditor
 from desktop.curation.queues import QueuesWindow
-from indexer.curation import Curation
+from indexer.app.curation import Curation
 from kb.services import gaps
 from kb.services.roles import resolve_actor
 from tests.desktop_curation.conftest import ITEM
@@ -38,7 +38,7 @@ def _select(view, row: int) -> None:  # type: ignore[no-untyped-def]
 
 def _suggest(ws, body: str):  # type: ignore[no-untyped-def]
     rep = Curation(ws, resolve_actor("Rita Rep", "rep"))
-    return rep.suggest(replace(ws.get_item(ITEM), body=body), "customer asked twice")
+    return rep.suggest(replace(ws.get_item(ITEM), body=body), "customer asked twice").value
 
 
 def test_stale_tab_oldest_first_and_owner_filter(qtbot, ctx) -> None:

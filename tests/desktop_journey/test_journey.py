@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QMainWindow
 
-from desktop.journey import WINDOWS, install, journey_of, tasks
+from desktop.journey import WINDOWS, install, journey_of
+from indexer.app import insight, journey as tasks
 from desktop.journey.deals_view import DealsWindow
 from desktop.journey.gaps_view import GapGroupsModel, GapsWindow
 from desktop.journey.insight_view import InsightWindow
@@ -20,7 +21,7 @@ from kb.services.report_csv import report_rows
 def test_models_pass_modeltester(qtmodeltester, demo_ws) -> None:  # type: ignore[no-untyped-def]
     overview = tasks.deals_overview(demo_ws)
     queue = tasks.gap_queue(demo_ws)
-    data = tasks.insight(demo_ws)
+    data = insight.insight(demo_ws)
     assert overview.deals and queue.groups and data.loops
     detail = tasks.deal_detail(demo_ws, overview.deals[0].id)
     filled = [

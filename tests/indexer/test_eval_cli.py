@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.cli import search_cmds
+from indexer.cli import measure_cmds
 from indexer.measure.evaluation import (
     beir_records,
     evaluate,
@@ -78,7 +78,7 @@ def test_evaluate_end_to_end(beir_dir: Path) -> None:
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="kb")
-    search_cmds.register(ap.add_subparsers(dest="command", required=True))
+    measure_cmds.register(ap.add_subparsers(dest="command", required=True))
     return ap.parse_args(argv)
 
 
@@ -124,7 +124,7 @@ def test_indexer_imports_without_qt() -> None:
                     raise ImportError("blocked: " + name)
         sys.meta_path.insert(0, Block())
         import indexer, indexer.engine.search_index, indexer.measure.evaluation, indexer.measure.bench
-        import indexer.cli.search_cmds, indexer.engine.scorer, indexer.engine.highlight
+        import indexer.cli.measure_cmds, indexer.engine.scorer, indexer.engine.highlight
         assert not any(m.startswith(("PySide6", "desktop")) for m in sys.modules)
         print("ok")
         """

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.workspace import SEED_NONE, Workspace
+from indexer.app.workspace import SEED_NONE, Workspace
 from kb.paths import Home
 from kb.services import answer_log, deals
 from kb.store import Store

@@ -1,18 +1,24 @@
 """A home opened for use: the database (source of truth) and the search index kept in step.
 
-Every write that changes what search should find goes through here, so the CLI and the desktop
-app cannot forget to update the index. Built once per process and passed to whoever needs it.
+The use cases in ``indexer.app`` are the only callers of :meth:`Workspace.transaction` and
+:meth:`Workspace.write`: every write that changes what search should find goes through here, so
+no front end can forget to update the index. Built once per process and passed to whoever needs it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from kb.demo import DemoReport, seed_demo
 from kb.importing import ImportReport, import_path
@@ -26,6 +32,7 @@ from indexer.engine.results import SearchFilters, SearchResult
 from indexer.engine.search_index import SearchIndex
 
 SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
+T = TypeVar("T")
 
 
 class Workspace:
@@ -38,9 +45,17 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, home: Home | str | Path | None = None, *, seed: str = SEED_CONTENT, progress: ProgressFn = no_progress
+        cls,
+        home: Home | str | Path | None = None,
+        *,
+        seed: str = SEED_CONTENT,
+        progress: ProgressFn = no_progress,
+        content: Path | None = None,
     ) -> "Workspace":
-        """Open (creating if needed) a home; an empty one is filled from the bundled content."""
+        """Open (creating if needed) a home; an empty one is filled from ``content`` (default: the
+        bundled demo content). A ``Cancelled`` from ``progress`` closes what was opened and leaves
+        the home so that the next open finishes the job: an empty store imports again, and an index
+        left behind the database is rebuilt (its marker stays)."""
         home = home if isinstance(home, Home) else Home.resolve(home)
         home.ensure()
         bundled_synonyms = BUNDLED_CONTENT / "synonyms.txt"
@@ -48,22 +63,64 @@ class Workspace:
             shutil.copyfile(bundled_synonyms, home.synonyms_path)
         store = Store(home)
         ws = cls(store, SearchIndex(home.index_dir, home.synonyms_path))
-        if seed != SEED_NONE and store.is_empty():
-            ws.first_run(progress, demo=seed == SEED_DEMO)
-        else:
-            ws.ensure_index(progress)
+        try:
+            if seed != SEED_NONE and store.is_empty():
+                ws.first_run(progress, demo=seed == SEED_DEMO, content=content)
+            else:
+                ws.ensure_index(progress)
+        except BaseException:
+            ws.close()
+            raise
         return ws
 
-    def first_run(self, progress: ProgressFn = no_progress, *, demo: bool = False) -> ImportReport:
-        report = self.import_path(BUNDLED_CONTENT, progress)
+    def first_run(
+        self, progress: ProgressFn = no_progress, *, demo: bool = False, content: Path | None = None
+    ) -> ImportReport:
+        report = self.import_path(content or BUNDLED_CONTENT, progress)
         if demo:
             self.load_demo(progress)
-        self.notices.append(f"Imported {report.loaded} items from the bundled demo content.")
+        what = "the bundled demo content" if content is None else str(content)
+        self.notices.append(f"Imported {report.loaded} items from {what}.")
         return report
 
     def load_demo(self, progress: ProgressFn = no_progress) -> DemoReport:
         progress(0, 0, "Loading demo deals and answer log")
         return seed_demo(self.store)
+
+    # -- transactions ----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short transaction for a use case; committed on success, rolled back on error."""
+        with self.store.session() as session:
+            yield session
+
+    def run(self, fn: Callable[[Session], T]) -> T:
+        """One transaction around ``fn``; for reads and for writes that change nothing searchable."""
+        with self.store.session() as session:
+            return fn(session)
+
+    def write(self, fn: Callable[[Session], T], item_ids: Callable[[T], Iterable[str]] = lambda _r: ()) -> T:
+        """Run ``fn`` in one transaction, then reindex the items it names.
+
+        A refused or invalid write rolls back before the pending-index marker is set, so it never
+        costs a full index rebuild on the next start; the marker spans only the commit and the
+        reindex, where a crash would leave the index behind the database.
+        """
+        transaction = self.store.session()
+        session = transaction.__enter__()
+        try:
+            result = fn(session)
+        except BaseException:
+            transaction.__exit__(*sys.exc_info())  # roll back
+            raise
+        ids = list(item_ids(result))
+        if not ids:
+            transaction.__exit__(None, None, None)
+            return result
+        with self._index_follows():
+            transaction.__exit__(None, None, None)  # commit
+            self.reindex_ids(ids)
+        return result
 
     # -- index upkeep ---------------------------------------------------------------------------
     def ensure_index(self, progress: ProgressFn = no_progress) -> str | None:
@@ -124,9 +181,11 @@ class Workspace:
 
     # -- content ---------------------------------------------------------------------------------
     def import_path(self, path: Path, progress: ProgressFn = no_progress) -> ImportReport:
+        """All or nothing: a ``Cancelled`` from ``progress`` while reading or saving changes nothing;
+        one during indexing leaves the marker, so the next open rebuilds from the database."""
         progress(0, 0, f"Reading {path.name}")
         with self._index_follows():
-            report = import_path(self.store, Path(path))
+            report = import_path(self.store, Path(path), progress=progress)
             if self.index.needs_rebuild():
                 self.rebuild_index(progress)
             else:
@@ -207,8 +266,6 @@ class Workspace:
 
 def _title_from(snippet: str, words: int = 12) -> str:
     """Items imported without a title (BEIR answers) are shown by their first words."""
-    import re
-
     plain = re.sub(r"<[^>]+>", "", snippet)
     parts = plain.split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

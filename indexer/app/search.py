@@ -1,0 +1,66 @@
+"""Finding answers: the search a rep runs while typing, the item they open, and what to ask next.
+
+One function per use case, shared by ``kb search`` and the search window, so the question cap,
+the stage of the deal and the expert-only drafts are decided in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.question_text import MAX_QUESTION_CHARS
+from kb.records import ItemRecord
+from kb.services import answer_log
+
+from indexer.app.workspace import Workspace
+from indexer.engine.results import Hit, SearchFilters, SearchResult
+
+__all__ = ["MAX_QUESTION_CHARS", "Hit", "NextQuestion", "SearchFilters", "SearchResult", "get_item", "next_questions", "search"]
+
+#: "Similar" suggestions under an answer, after the questions prospects asked next.
+SIMILAR_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    """A question to search next: from the answer log ("asked next") or a similar item."""
+
+    text: str
+    source: str  # "asked-next" | "similar"
+    count: int = 0
+    item_id: str = ""
+
+
+def clip(text: str) -> str:
+    """The one cap on a question, for search and log alike (reps paste whole emails)."""
+    return (text or "")[:MAX_QUESTION_CHARS]
+
+
+def search(
+    ws: Workspace,
+    text: str,
+    *,
+    limit: int = 10,
+    deal_id: str | None = None,
+    stage: str | None = None,
+    filters: SearchFilters | None = None,
+    expert: bool = False,
+) -> SearchResult:
+    """Items for ``text``; ``deal_id`` (or ``stage``) ranks what suits the buyer's stage higher."""
+    return ws.search(clip(text), limit=limit, deal_id=deal_id, stage=stage, filters=filters, expert=expert)
+
+
+def get_item(ws: Workspace, item_id: str) -> ItemRecord | None:
+    return ws.get_item(item_id)
+
+
+def next_questions(ws: Workspace, item_id: str, title: str, stage: str | None) -> list[NextQuestion]:
+    """What prospects asked next after this answer in other deals, then items like it.
+
+    Expertise is a chain: one answer leads to the next question, so the answer pane shows both.
+    """
+    asked = ws.run(lambda s: answer_log.asked_next(s, item_id))
+    out = [NextQuestion(q, "asked-next", n) for q, n in asked]
+    similar = [h for h in search(ws, title, limit=SIMILAR_LIMIT + 1, stage=stage).hits if h.id != item_id]
+    out += [NextQuestion(h.title, "similar", 0, h.id) for h in similar[:SIMILAR_LIMIT]]
+    return out
