@@ -2,7 +2,9 @@
 
 A rep logs mid-call; if the write fails (disk full, home on a read-only or vanished drive), the
 entry must not be lost or block the rep. It is kept here, with the time it was logged, retried
-on a timer, and the status bar says so until it is stored.
+on a timer, and the status bar says so until it is stored. An entry the application layer
+refuses (an unknown deal or item: a ``ValueError``) is not a storage fault; retrying it would
+never succeed, so it is reported once through the writer's ``failed`` and dropped.
 """
 
 from __future__ import annotations
@@ -34,9 +36,8 @@ class LogQueue(QObject):
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("at", datetime.now(timezone.utc).replace(tzinfo=None))  # when it was asked
-        self._writer.submit(
-            fn, *args, on_done=self.saved.emit, on_failed=lambda exc: self._keep(fn, args, kwargs, describe(exc)), **kwargs
-        )
+        self._writer.submit(fn, *args, on_done=self.saved.emit,
+                            on_failed=lambda exc: self._keep(fn, args, kwargs, exc), **kwargs)  # fmt: skip
 
     def pending(self) -> int:
         return len(self._unsaved)
@@ -48,7 +49,9 @@ class LogQueue(QObject):
         for fn, args, kwargs in batch:
             self.submit(fn, *args, **kwargs)
 
-    def _keep(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], message: str) -> None:
+    def _keep(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], exc: BaseException) -> None:
+        if isinstance(exc, ValueError):
+            return  # refused, not failed: the status bar already shows the writer's message
         self._unsaved.append((fn, args, kwargs))
         self._timer.start()
-        self.waiting.emit(len(self._unsaved), message)
+        self.waiting.emit(len(self._unsaved), describe(exc))

@@ -1,4 +1,4 @@
-"""Write items out as a Markdown folder, a CSV answer library or a single-file pack.
+"""Write items out as a CSV answer library or a single-file pack (Markdown folders: ``kb.services.file_sync``).
 
 Each format is the exact inverse of its importer, so export → import round-trips every field.
 """
@@ -23,16 +23,6 @@ FORMATS = ("markdown", "csv", "pack")
 def relative_path(record: ItemRecord) -> str:
     folder = "qa" if record.kind == "qa" else "articles"
     return f"{folder}/{record.area or 'general'}/{record.id}.md"
-
-
-def export_markdown(records: Iterable[ItemRecord], dest: Path) -> int:
-    n = 0
-    for record in records:
-        path = dest / relative_path(record)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_markdown(record), encoding="utf-8")
-        n += 1
-    return n
 
 
 def _iso(value: object) -> str:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.exporters import export_csv, export_markdown, export_pack
+from kb.exporters import export_csv, export_pack
 from kb.importing import import_path
 from kb.paths import Home
 from kb.records import ItemRecord
+from kb.services.file_sync import export_folder
 from kb.services.items import all_records, save_records
 from kb.store import Store
 
@@ -50,7 +51,8 @@ def test_export_import_round_trips_every_field(store: Store, tmp_path: Path, fmt
         original = all_records(s)
     if fmt == "markdown":
         dest = tmp_path / "out"
-        export_markdown(original, dest)
+        with store.session() as s:  # the one Markdown export path (kb export, sync-files)
+            export_folder(s, dest, include_archived=True)
     elif fmt == "csv":
         dest = tmp_path / "out.csv"
         export_csv(original, dest)
