@@ -40,6 +40,7 @@ from indexer.app import answers, journey as journey_app, search
 from indexer.app.actors import Actor, current_actor
 from indexer.app.changes import Changes
 from indexer.app.overview import Overview, overview
+from indexer.app.workspace import Workspace
 from kb.stages import UNKNOWN, ahead_of_buyer
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self.cancel = threading.Event()
         self.setWindowTitle("Expert Answers")
         self.settings = settings
-        self.ws: Any = None  # indexer.app.workspace.Workspace, set when open
+        self.ws: Workspace | None = None  # set when open
         self.reads = Runner(READ_THREADS, "read", self)
         self.writer = Runner(1, "write", self)  # the one database writer: one thread, in order
         self.log_queue = LogQueue(self.writer, self)  # failed log writes wait in memory, retried
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", KEYBOARD_MAP))
 
     # -- workspace ------------------------------------------------------------------------------
-    def set_workspace(self, ws: Any) -> None:
+    def set_workspace(self, ws: Workspace) -> None:
         self.ws = ws
         self.progress.finish()
         if ws.notices:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from desktop.workers import Runner
 from indexer.app import search
 from indexer.app.search import MAX_QUESTION_CHARS
+from indexer.app.search import SearchResult
+from indexer.app.workspace import Workspace
 
 DEBOUNCE_MS = 40
 #: Results listed per search: a page and a half of the list; the rep rarely scrolls past it.
@@ -62,7 +64,7 @@ class SearchController(QObject):
         super().__init__(parent)
         self._edit = edit
         self._runner = runner
-        self._ws: Any = None
+        self._ws: Workspace | None = None
         self._stage: str | None = None
         self.boost_stage = True  # the rep can switch the stage-aware ranking off
         self._gen = 0
@@ -79,7 +81,7 @@ class SearchController(QObject):
     def generation(self) -> int:
         return self._gen
 
-    def set_workspace(self, ws: Any) -> None:
+    def set_workspace(self, ws: Workspace) -> None:
         self._ws = ws
         if self._edit.text().strip():
             self.search_now()  # the rep typed while the first-launch import ran
@@ -131,7 +133,7 @@ class SearchController(QObject):
         gen = self._gen
         ws, stage = self._ws, self._stage if self.boost_stage else None
 
-        def run() -> Any:
+        def run() -> SearchResult | None:
             # Superseded while it waited for a thread: skip the work, so a burst of keystrokes
             # never queues searches the rep will not see in front of the one they will.
             return None if gen != self._gen else search.search(ws, text, limit=RESULTS, stage=stage)

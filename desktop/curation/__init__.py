@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from desktop.curation.context import CurationContext
 from desktop.menus import add_menu
+from indexer.app.workspace import WorkspaceGetter
 
 STATUS_MS = 6000
 
@@ -31,7 +32,7 @@ def _action(window: Any, text: str, shortcut: str, tip: str, slot: Callable[[], 
     return action
 
 
-def install(window: Any, workspace_getter: Callable[[], Any]) -> None:
+def install(window: Any, workspace_getter: WorkspaceGetter) -> None:
     """Add the "&Content" menu to ``window`` (a QMainWindow with ``current_hit()``).
 
     ``workspace_getter()`` returns the open Workspace, or None while the first-launch import is

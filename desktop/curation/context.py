@@ -19,6 +19,7 @@ from desktop.curation.outcome import Outcome, refusal
 from desktop.workers import READ_THREADS, Runner, describe
 from indexer.app.actors import Actor, current_actor
 from indexer.app.curation import Curation, EditorData
+from indexer.app.workspace import Workspace, WorkspaceGetter
 
 
 def _bound(owner: QObject, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -39,7 +40,7 @@ class CurationContext(QObject):
 
     def __init__(
         self,
-        workspace_getter: Callable[[], Any],
+        workspace_getter: WorkspaceGetter,
         *,
         reads: Runner | None = None,
         writer: Runner | None = None,
@@ -69,7 +70,7 @@ class CurationContext(QObject):
                    on_failed=lambda exc: then(refusal(exc)))  # fmt: skip
 
     @property
-    def ws(self) -> Any:
+    def ws(self) -> Workspace | None:
         return self.workspace_getter()
 
     def actor(self) -> Actor:

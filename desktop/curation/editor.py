@@ -32,7 +32,6 @@ from desktop.curation.editor_form import ItemForm
 from desktop.curation.outcome import Outcome
 from desktop.curation.widgets import Banner, SafePreview, SimilarPanel, single_shot, titled
 from desktop.render import render_markdown
-from indexer.app.changes import Changes
 from indexer.app.curation import EditorData, ItemRecord
 
 PREVIEW_DELAY_MS = 250

@@ -10,8 +10,6 @@ and a logged answer can never interleave; a bare window gets its own single-thre
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from desktop.menus import add_menu
 from desktop.workers import READ_THREADS, Runner
+from indexer.app.workspace import Workspace, WorkspaceGetter
 
 MENU_TITLE = "&Journey"
 WINDOWS = (
@@ -37,7 +36,7 @@ def _runner(window: QWidget, attr: str, threads: int, name: str) -> Runner:
 class Journey(QObject):
     """Opens (or raises) each journey window for the current workspace."""
 
-    def __init__(self, window: QMainWindow, workspace_getter: Callable[[], Any]) -> None:
+    def __init__(self, window: QMainWindow, workspace_getter: WorkspaceGetter) -> None:
         super().__init__(window)
         self.setObjectName("journey")
         self._window, self._get = window, workspace_getter
@@ -46,7 +45,7 @@ class Journey(QObject):
         self.windows: dict[str, QWidget] = {}
         self.actions: dict[str, QAction] = {}
 
-    def _build(self, key: str, ws: Any) -> QWidget:
+    def _build(self, key: str, ws: Workspace) -> QWidget:
         if key == "deals":
             from desktop.journey.deals_view import DealsWindow
 
@@ -79,7 +78,7 @@ class Journey(QObject):
         return win
 
 
-def install(window: QMainWindow, workspace_getter: Callable[[], Any]) -> None:
+def install(window: QMainWindow, workspace_getter: WorkspaceGetter) -> None:
     """Add the "Journey" menu to ``window``'s menu bar: Deals…, Insight…, Gap queue…."""
     journey = Journey(window, workspace_getter)
     menu = add_menu(window, MENU_TITLE)

@@ -32,6 +32,7 @@ from indexer.app import journey as journey_app
 from desktop.journey.models import DealsTableModel, SortRole, TimelineModel
 from desktop.workers import Runner, describe
 from indexer.app.changes import Changes
+from indexer.app.workspace import Workspace
 
 
 def _table(model: Any, parent: QWidget) -> QTableView:
@@ -51,7 +52,7 @@ class DealsWindow(QWidget):
     detailLoaded = Signal(str)  # a deal's timeline arrived
     written = Signal(object)  # a write finished (the new DealRecord)
 
-    def __init__(self, workspace: Any, reads: Runner, writer: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, reads: Runner, writer: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace, self._reads, self._writer = workspace, reads, writer
         writer.changed.connect(self.on_changed)  # the app's one broadcast of what was written

@@ -29,6 +29,7 @@ from desktop.theme import warn_color
 from desktop.workers import Runner, describe
 from indexer.app import journey as journey_app
 from indexer.app.changes import Changes
+from indexer.app.workspace import Workspace
 
 
 class GapGroupsModel(_Table):
@@ -59,7 +60,7 @@ class GapsWindow(QWidget):
     loaded = Signal()
     dismissed = Signal(int)
 
-    def __init__(self, workspace: Any, reads: Runner, writer: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, reads: Runner, writer: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace, self._reads, self._writer = workspace, reads, writer
         writer.changed.connect(self.on_changed)  # the app's one broadcast of what was written

@@ -32,6 +32,7 @@ from indexer.app import insight as insight_app
 from indexer.app.changes import Changes
 from indexer.app.insight import report_rows
 from indexer.app.journey import label_of
+from indexer.app.workspace import Workspace
 
 STAGE_COLUMNS = ("stage", "from_stage", "to_stage", "asked_stage")
 ITEM_SECTIONS = (("most_used", "Most used"), ("never_used", "Never used"), ("stale_in_use", "Stale but still used"))
@@ -55,7 +56,7 @@ class InsightWindow(QWidget):
     loaded = Signal()
 
     def __init__(
-        self, workspace: Any, reads: Runner, parent: QWidget | None = None, *, changed: SignalInstance | None = None
+        self, workspace: Workspace, reads: Runner, parent: QWidget | None = None, *, changed: SignalInstance | None = None
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace, self._reads = workspace, reads

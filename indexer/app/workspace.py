@@ -33,6 +33,8 @@ from indexer.engine.search_index import SearchIndex
 
 SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
 T = TypeVar("T")
+#: How windows reach the workspace: None while the first-launch import is still running.
+WorkspaceGetter = Callable[[], "Workspace | None"]
 
 
 class Workspace:
