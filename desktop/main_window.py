@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
-from desktop import curation, journey
+from desktop import content_actions, curation, journey
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         #: Set on close: long work started for this window (the first-run import) stops at its next
         #: progress report instead of holding the exit.
         self.cancel = threading.Event()
+        self.cancel_hooks: list[Callable[[], None]] = []  # running long jobs' cancels
         self.setWindowTitle("Expert Answers")
         self.settings = settings
         self.ws: Workspace | None = None  # set when open
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self._connect()
         journey.install(self, lambda: self.ws)  # Deals, Insight, Gap queue
         curation.install(self, lambda: self.ws)  # editor, history, stale/suggestions/gaps
+        self.content_jobs = content_actions.install(self, self.content_menu)  # import, rebuild
         self._restore_settings()
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -378,6 +381,8 @@ class MainWindow(QMainWindow):
         """Finish queued writes and searches before the workspace underneath them is closed;
         long work (an import) is cancelled, not waited for."""
         self.cancel.set()
+        for cancel in list(self.cancel_hooks):
+            cancel()
         self.search.timer.stop()
         self.suggestions_timer.stop()
         self.writer.shutdown()

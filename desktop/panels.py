@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from desktop.models import SuggestionRole, NextQuestionsModel
 
@@ -55,7 +55,10 @@ class SuggestionsPanel(QWidget):
 
 
 class ProgressStatus(QWidget):
-    """A progress bar with its label, shown only while an import or rebuild runs."""
+    """A progress bar with its label, shown only while an import or rebuild runs; Cancel is shown
+    for work that can stop (it then stops at its next progress report)."""
+
+    cancelRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,11 +66,19 @@ class ProgressStatus(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setMaximumWidth(self.fontMetrics().averageCharWidth() * 30)
         self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Stop this work; nothing half-done is kept")
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.cancel_button.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label)
         row.addWidget(self.bar)
+        row.addWidget(self.cancel_button)
         self.hide()
+
+    def set_cancellable(self, on: bool) -> None:
+        self.cancel_button.setVisible(on)
 
     def update_progress(self, done: int, total: int, label: str) -> None:
         self.show()
@@ -80,4 +91,5 @@ class ProgressStatus(QWidget):
             self.bar.setRange(0, 0)  # busy indicator: the total is not known yet
 
     def finish(self) -> None:
+        self.cancel_button.hide()
         self.hide()

@@ -40,7 +40,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from indexer.app.changes import Done
-from indexer.app.errors import USER_ERRORS
+from indexer.app.errors import USER_ERRORS, Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class Task:
         try:
             result = self._fn(*self._args, **self._kwargs)
         except Exception as exc:  # noqa: BLE001 - a worker must report, never die silently
-            if not isinstance(exc, USER_ERRORS):
+            if not isinstance(exc, (*USER_ERRORS, Cancelled)):
                 name = getattr(self._fn, "__name__", self._fn)
                 log.error("background task %s failed:\n%s", name, traceback.format_exc())
             self.signals.failed.emit(exc)
@@ -154,7 +154,8 @@ class Runner(QObject):
         self._release(key)
         if callback is not None:
             callback(exc)
-        self.failed.emit(exc)
+        if not isinstance(exc, Cancelled):  # a cancel was asked for: not an error to report
+            self.failed.emit(exc)
 
     def pending(self) -> int:
         """Tasks submitted whose result has not been delivered yet."""

@@ -64,3 +64,4 @@ def install(window: Any, workspace_getter: WorkspaceGetter) -> None:
     for action in actions:
         menu.addAction(action)
     window.curation_actions = actions
+    window.content_menu = menu
