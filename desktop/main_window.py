@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
-from desktop import content_actions, curation, journey
+from desktop import content_actions, curation, journey, window_state
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
@@ -359,23 +359,10 @@ class MainWindow(QMainWindow):
 
     # -- settings and shutdown ------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            screen = QGuiApplication.primaryScreen().availableGeometry()
-            self.resize(min(1280, int(screen.width() * 0.85)), min(820, int(screen.height() * 0.85)))
-        width, height = self.width(), self.height()
-        defaults = ((self.splitter, "window/splitter", [width * 2 // 5, width * 3 // 5]),
-                    (self.right_splitter, "window/answer-splitter", [height * 3 // 4, height // 4]))  # fmt: skip
-        for splitter, key, sizes in defaults:
-            state = self.settings.value(key)
-            if state is None or not splitter.restoreState(state):
-                splitter.setSizes(sizes)
+        window_state.restore(self, self.settings)
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/answer-splitter", self.right_splitter.saveState())
-        self.settings.sync()
+        window_state.save(self, self.settings)
 
     def shutdown(self) -> None:
         """Finish queued writes and searches before the workspace underneath them is closed;
