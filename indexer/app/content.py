@@ -16,7 +16,6 @@ from kb.exporters import FORMATS, export_csv, export_pack
 from kb.importing import ImportReport
 from kb.paths import Home
 from kb.progress import ProgressFn, no_progress
-from kb.records import ItemRecord
 from kb.services import file_sync
 
 from indexer.app.changes import EVERYTHING, Changes, Done
@@ -67,10 +66,6 @@ def export_content(ws: Workspace, dest: Path, fmt: str = "markdown", *, include_
         return ExportResult(fmt, dest, export_csv(records, dest if dest.suffix else dest / "answers.csv"))
     target = dest if dest.suffix else dest.with_suffix(".zip")
     return ExportResult(fmt, dest, export_pack(records, target, ws.home.synonyms_path))
-
-
-def records(ws: Workspace, *, include_archived: bool = True) -> list[ItemRecord]:
-    return ws.records(include_archived=include_archived)
 
 
 def stats(ws: Workspace) -> dict[str, object]:

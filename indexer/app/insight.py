@@ -88,7 +88,3 @@ def report_rows(name: str, data: Any) -> tuple[list[str], list[list[Any]]]:
 
 def write_csv(name: str, data: Any, path: str | Path) -> int:
     return report_csv.write_report_csv(name, data, path)
-
-
-def write_rows(header: list[str], rows: list[list[Any]], path: str | Path) -> int:
-    return report_csv.write_rows(header, rows, path)

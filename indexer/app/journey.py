@@ -12,12 +12,11 @@ from datetime import datetime
 from kb.services import answer_log, deals, gaps, reports
 from kb.services.deals import DEAL_STATUSES, ROLES, DealRecord
 from kb.services.gap_groups import GapGroup
-from kb.stages import Stage
 
 from indexer.app.changes import Changes, Done
 from indexer.app.workspace import Workspace
 
-__all__ = ["DEAL_STATUSES", "ROLES", "DealRecord", "Stage"]
+__all__ = ["DEAL_STATUSES", "ROLES", "DealRecord"]
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,6 @@ class GapQueue:
 
 def stage_labels(ws: Workspace) -> dict[str, str]:
     return {s.key: s.label for s in ws.store.stages()}
-
-
-def stages(ws: Workspace) -> list[Stage]:
-    return ws.store.stages()
 
 
 def label_of(labels: dict[str, str], key: str | None) -> str:

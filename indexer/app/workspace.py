@@ -90,12 +90,6 @@ class Workspace:
         return seed_demo(self.store)
 
     # -- transactions ----------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One short transaction for a use case; committed on success, rolled back on error."""
-        with self.store.session() as session:
-            yield session
-
     def run(self, fn: Callable[[Session], T]) -> T:
         """One transaction around ``fn``; for reads and for writes that change nothing searchable."""
         with self.store.session() as session:
