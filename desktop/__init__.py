@@ -2,6 +2,5 @@
 
 Nothing here holds domain logic: widgets decide when to call a use case, ``desktop.workers`` runs it
 off the GUI thread, and ``desktop.render`` turns item Markdown into safe HTML. Importing this
-package has no side effects: the PySide6 work-around (``desktop.qtcompat``) is applied by
-``desktop.app.main`` and by the test suite's conftest.
+package has no side effects.
 """

@@ -20,7 +20,6 @@ from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.main_window import MainWindow
-from desktop.qtcompat import pin_singletons
 from desktop.theme import force_dark
 from desktop.workers import describe
 from indexer.app import content
@@ -122,7 +121,6 @@ class Startup:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_args(argv)
-    pin_singletons()  # before any Qt work: see desktop.qtcompat
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)

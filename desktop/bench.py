@@ -27,7 +27,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import MainWindow
-from desktop.qtcompat import pin_singletons
 from indexer.app.content import SEED_NONE, open_home
 from indexer.measure.scaled_home import build_scaled_home
 
@@ -115,7 +114,6 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from desktop.app import Startup, parse_args, settings_for
 from desktop.main_window import MainWindow
-from desktop.qtcompat import pin_singletons
 from indexer.app.content import SEED_NONE, open_home
 from kb.paths import Home
 app = QApplication(sys.argv[:1])
@@ -156,7 +154,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--key-ms", type=int, default=60, help="pause between keystrokes while typing")
     p.add_argument("--cold-start", action="store_true")
     args = p.parse_args(argv)
-    pin_singletons()
     if args.dataset and not (args.home / "expert-answers.sqlite3").exists():
         print(f"building {args.home} from {args.dataset} × {args.scale}", flush=True)
         build_scaled_home(args.home, args.dataset, args.scale)

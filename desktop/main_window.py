@@ -31,7 +31,6 @@ from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
 from desktop.models import DealsModel, ResultsModel, NextQuestionsModel
-from desktop.qtcompat import pin_singletons
 from desktop.reads import LoadedItem, load_item
 from desktop.render import plain_text
 from desktop.search import SearchController
@@ -62,7 +61,6 @@ class MainWindow(QMainWindow):
     dealCreated = Signal(object)
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None, *, actor: Actor | None = None) -> None:
-        pin_singletons()  # idempotent; protects embedders that skip desktop.app.main
         super().__init__(parent)
         self.actor = actor or current_actor()
         #: Set on close: long work started for this window (the first-run import) stops at its next

@@ -1,7 +1,7 @@
 """Running plain functions off the GUI thread and getting their results back on it.
 
-Why this shape (STYLE §7): each task's signals live on a helper ``QObject`` created on the GUI
-thread, so ``done``/``failed`` are queued back to the GUI thread. Workers never touch widgets;
+Why this shape (STYLE §7): results travel on the signals of a helper ``QObject`` created on the GUI
+thread, so they are queued back to the GUI thread. Workers never touch widgets;
 they call ``kb``/``indexer`` functions and return plain data. Two runners exist in the window:
 reads (searches may overlap; stale ones are dropped by a generation counter) and one writer with
 a single thread, so database writes happen one at a time, in the order the rep made them.
@@ -18,7 +18,11 @@ Why Python threads (``ThreadPoolExecutor``) and not ``QThreadPool``, measured wi
   5,000 still alive with auto-delete on, all of them with it off).
 
 ``tests/desktop/test_workers.py`` checks results arrive on the GUI thread, thread-local state
-survives between tasks, the writer is serial and nothing lingers.
+survives between tasks, the writer is serial and nothing lingers (``benchmarks/rss_searches.py``
+measures the app's memory over thousands of searches).
+
+Each runner has one long-lived signals object (``RunnerSignals``); a task reports by key and its
+callbacks are dropped on delivery, so nothing per task outlives its result.
 
 One error channel: ``failed`` carries the exception itself, so a window can tell a refusal it
 expects (an invalid field, an edit conflict) from a fault by its type. A use case that writes
@@ -35,6 +39,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -52,19 +57,28 @@ PROGRESS_INTERVAL_S = 0.05
 READ_THREADS = 2
 
 
-class TaskSignals(QObject):
-    """Lives on the GUI thread; emitted from the worker, delivered queued."""
+class RunnerSignals(QObject):
+    """One per runner, living on the GUI thread: workers emit, the GUI thread receives (queued).
 
-    done = Signal(object)
-    failed = Signal(object)  # the exception
-    progress = Signal(int, int, str)
+    Why one long-lived bridge rather than a signals object per task: a per-task ``QObject`` can
+    only be freed with ``deleteLater``, which runs on some later event-loop turn at the right
+    nesting level — until then each finished task stayed alive (103 of 300 in a clean-clone run of
+    ``test_workers``), and a rep's day of searches would pile them up. Keyed callbacks in a dict
+    are released the moment their result is delivered.
+    """
+
+    finished = Signal(int, object, object)  # key, result, exception (None on success)
+    progressed = Signal(int, int, int, str)  # key, done, total, label
 
 
 class Task:
-    """Call ``fn(*args, **kwargs)`` on a worker thread; report the result or the error."""
+    """Call ``fn(*args, **kwargs)`` on a worker thread; report the result or the error by key."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
-        self.signals = TaskSignals()
+    def __init__(
+        self, signals: RunnerSignals, key: int, fn: Callable[..., Any], *args: Any, with_progress: bool = False,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        self._signals, self._key = signals, key
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._last_progress = 0.0
         if with_progress:
@@ -74,7 +88,7 @@ class Task:
         now = time.monotonic()
         if done == 0 or (total and done >= total) or now - self._last_progress >= PROGRESS_INTERVAL_S:
             self._last_progress = now
-            self.signals.progress.emit(done, total, label)
+            self._signals.progressed.emit(self._key, done, total, label)
 
     def run(self) -> None:
         try:
@@ -83,17 +97,23 @@ class Task:
             if not isinstance(exc, (*USER_ERRORS, Cancelled)):
                 name = getattr(self._fn, "__name__", self._fn)
                 log.error("background task %s failed:\n%s", name, traceback.format_exc())
-            self.signals.failed.emit(exc)
+            self._signals.finished.emit(self._key, None, exc)
             return
-        self.signals.done.emit(result)
+        self._signals.finished.emit(self._key, result, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Callbacks:
+    on_done: Callable[[Any], None] | None
+    on_failed: Callable[[BaseException], None] | None
+    on_progress: Callable[[int, int, str], None] | None
 
 
 class Runner(QObject):
-    """Submits tasks to one executor and keeps their signals alive until the result has arrived.
+    """Submits tasks to one executor and delivers each result, on the GUI thread, to its callbacks.
 
-    The runner holds each task's signals object by a key; the connected closures capture only the
-    key (capturing the task would make a cycle through C++ that Python's GC cannot see), and the
-    signals object is released once its result has been delivered.
+    Callbacks wait in a dict under the task's key and are dropped when the result arrives, so a
+    finished task holds nothing: the worker thread lets go of the task when ``run`` returns.
     """
 
     failed = Signal(object)  # any task's exception, for the status bar
@@ -103,7 +123,10 @@ class Runner(QObject):
         super().__init__(parent)
         self.max_workers = threads
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"ea-{name}")
-        self._live: dict[int, TaskSignals] = {}
+        self._signals = RunnerSignals(self)
+        self._signals.finished.connect(self._deliver)
+        self._signals.progressed.connect(self._progressed)
+        self._waiting: dict[int, _Callbacks] = {}
         self._futures: set[Future[None]] = set()
         self._lock = threading.Lock()
         self._next = 0
@@ -121,13 +144,9 @@ class Runner(QObject):
         if self._closed:
             log.debug("runner closed; dropped %s", getattr(fn, "__name__", fn))
             return
-        task = Task(fn, *args, with_progress=on_progress is not None, **kwargs)
         key = self._next = self._next + 1
-        signals = self._live[key] = task.signals
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
-        signals.done.connect(lambda result: self._finish(key, on_done, result))
-        signals.failed.connect(lambda exc: self._fail(key, on_failed, exc))
+        self._waiting[key] = _Callbacks(on_done, on_failed, on_progress)
+        task = Task(self._signals, key, fn, *args, with_progress=on_progress is not None, **kwargs)
         future = self._executor.submit(task.run)
         with self._lock:
             self._futures.add(future)
@@ -137,29 +156,30 @@ class Runner(QObject):
         with self._lock:
             self._futures.discard(future)
 
-    def _release(self, key: int) -> None:
-        signals = self._live.pop(key, None)
-        if signals is not None:
-            signals.deleteLater()  # not now: we are inside one of its signal deliveries
+    def _progressed(self, key: int, done: int, total: int, label: str) -> None:
+        callbacks = self._waiting.get(key)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(done, total, label)
 
-    def _finish(self, key: int, callback: Callable[[Any], None] | None, result: Any) -> None:
-        self._release(key)
+    def _deliver(self, key: int, result: Any, exc: BaseException | None) -> None:
+        callbacks = self._waiting.pop(key, None)
+        if callbacks is None:
+            return
+        if exc is not None:
+            if callbacks.on_failed is not None:
+                callbacks.on_failed(exc)
+            if not isinstance(exc, Cancelled):  # a cancel was asked for: not an error to report
+                self.failed.emit(exc)
+            return
         value = result.value if isinstance(result, Done) else result
-        if callback is not None:
-            callback(value)
+        if callbacks.on_done is not None:
+            callbacks.on_done(value)
         if isinstance(result, Done) and result.changes:
             self.changed.emit(result.changes)
 
-    def _fail(self, key: int, callback: Callable[[BaseException], None] | None, exc: BaseException) -> None:
-        self._release(key)
-        if callback is not None:
-            callback(exc)
-        if not isinstance(exc, Cancelled):  # a cancel was asked for: not an error to report
-            self.failed.emit(exc)
-
     def pending(self) -> int:
         """Tasks submitted whose result has not been delivered yet."""
-        return len(self._live)
+        return len(self._waiting)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every submitted task has run (on close, before the workspace is closed)."""

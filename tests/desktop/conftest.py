@@ -20,9 +20,7 @@ from indexer.app.workspace import Workspace
 from kb.paths import Home
 from kb.services import deals
 
-from desktop.qtcompat import pin_singletons
 
-pin_singletons()  # PySide6 6.12 on CPython 3.11 leaks references to None/True (desktop/qtcompat.py)
 
 
 @pytest.fixture(scope="session")

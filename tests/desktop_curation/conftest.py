@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.qtcompat import pin_singletons
 from indexer.app.workspace import Workspace
 from kb.paths import Home
 
-pin_singletons()  # PySide6 6.12 on CPython 3.11 leaks references to None/True (desktop/qtcompat.py)
 
 ITEM = "adopt-activity-logging-privacy"  # a Q&A pair of the bundled content
 

@@ -16,10 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.qtcompat import pin_singletons
 from indexer.app.workspace import Workspace
 
-pin_singletons()  # PySide6 6.12 on CPython 3.11 leaks references to None/True (desktop/qtcompat.py)
 
 
 @pytest.fixture(scope="module")
