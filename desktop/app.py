@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop import preflight
 from desktop.main_window import MainWindow
 from desktop.theme import force_dark
 from desktop.workers import describe
@@ -121,6 +122,9 @@ class Startup:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_args(argv)
+    if QApplication.instance() is None and (reason := preflight.problem()):
+        print(reason, file=sys.stderr)  # one clear line instead of Qt's abort
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
