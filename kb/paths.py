@@ -65,6 +65,11 @@ class Home:
     def stages_path(self) -> Path:
         return self.root / "stages.toml"
 
+    @property
+    def crm_stages_path(self) -> Path:
+        """CRM pipeline stage → journey stage (``kb deal import``); written with defaults on first use."""
+        return self.root / "crm_stages.toml"
+
     def pending_marker(self, pid: int) -> Path:
         """Present while process ``pid`` has a database write not yet in the index (see Workspace)."""
         return self.root / f"index-pending.{pid}"

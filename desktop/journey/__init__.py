@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from desktop.journey import crm_actions
 from desktop.menus import add_menu
 from desktop.workers import READ_THREADS, Runner
 from indexer.app.workspace import Workspace, WorkspaceGetter
@@ -44,6 +45,7 @@ class Journey(QObject):
         self.writer = _runner(window, "writer", 1, "journey-write")
         self.windows: dict[str, QWidget] = {}
         self.actions: dict[str, QAction] = {}
+        self.crm: crm_actions.CrmActions | None = None  # set by install()
 
     def _build(self, key: str, ws: Workspace) -> QWidget:
         if key == "deals":
@@ -93,6 +95,7 @@ def install(window: QMainWindow, workspace_getter: WorkspaceGetter) -> None:
         action.triggered.connect(lambda _checked=False, k=key: journey.open(k))
         menu.addAction(action)
         journey.actions[key] = action
+    journey.crm = crm_actions.install(window, menu, workspace_getter, journey.writer)
 
 
 def journey_of(window: QWidget) -> Journey | None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from datetime import date, datetime
+from pathlib import Path
 
 from rich.table import Table
 
-from indexer.app import answers, journey
+from indexer.app import answers, crm, journey
 from indexer.app.actors import current_actor
 from indexer.app.journey import DealRecord
 from indexer.cli.common import add_json, open_workspace
-from indexer.cli.output import console, print_json
+from indexer.cli.output import console, error, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,6 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_json(deal.add_parser("show", help="a deal with its stage history"))
     p.add_argument("id")
     p.set_defaults(func=cmd_deal_show)
+    p = add_json(deal.add_parser("import", help="deals from a Salesforce or HubSpot export (re-import updates them)"))
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("--mapping", type=Path, metavar="FILE.toml",
+                   help="CRM stage -> journey stage (default: crm_stages.toml in the home)")
+    p.set_defaults(func=cmd_deal_import)
 
     log = sub.add_parser("log", help="the answer log").add_subparsers(dest="log_cmd", required=True)
     p = add_json(log.add_parser("add", help="log a question (no deal: stage 'unknown'; no item: a gap)"))
@@ -56,6 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--as", "--rep", dest="actor_name", metavar="NAME",
                    help="the rep who logs it (default: $EXPERT_ANSWERS_USER or the OS user)")
     p.set_defaults(func=cmd_log_add)
+    p = add_json(log.add_parser("export", help="answered questions as CRM activities (CSV)"))
+    p.add_argument("--format", choices=("crm-csv",), default="crm-csv")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    p.add_argument("--since", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_log_export)
     p = add_json(log.add_parser("list", help="newest entries first"))
     p.add_argument("--deal")
     p.add_argument("--limit", type=int, default=50)
@@ -131,6 +143,29 @@ def cmd_deal_show(args: argparse.Namespace) -> int:
         console.print(f"  {len(questions)} questions logged:", highlight=False)
     for e in questions:
         console.print(f"  {e.at:%Y-%m-%d} [{e.stage}] {e.text} ({e.detail})", highlight=False)
+    return 0
+
+
+def cmd_deal_import(args: argparse.Namespace) -> int:
+    report = crm.import_crm_deals(open_workspace(args), args.file, mapping=args.mapping).value
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        console.print(
+            f"{report.source} ({report.crm}): {report.created} new, {report.updated} updated "
+            f"({report.moved} stage moves, {report.moved_back} back), {report.unchanged} unchanged, "
+            f"{len(report.errors)} skipped", highlight=False,
+        )  # fmt: skip
+        for problem in report.errors:
+            error(str(problem))
+    return 0 if report.ok else 1
+
+
+def cmd_log_export(args: argparse.Namespace) -> int:
+    since = datetime.combine(args.since, datetime.min.time()) if args.since else None
+    n = crm.export_activities(open_workspace(args), args.out, since=since)
+    print_json({"format": args.format, "out": str(args.out), "activities": n}) if args.json else console.print(
+        f"Wrote {n} activities to {args.out}", highlight=False)  # fmt: skip
     return 0
 
 

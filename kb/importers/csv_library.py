@@ -60,7 +60,7 @@ def _extra_value(cell: str) -> object:
     return cell
 
 
-def _decode(raw: bytes, source: str) -> tuple[str, LoadError | None]:
+def decode_text(raw: bytes, source: str) -> tuple[str, LoadError | None]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
@@ -81,7 +81,7 @@ def load_csv(path: Path, stage_keys: Iterable[str]) -> LoadResult:
     if size > MAX_CSV_BYTES:
         result.errors.append(LoadError(source, f"CSV is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}"))
         return result
-    text, note = _decode(path.read_bytes(), source)
+    text, note = decode_text(path.read_bytes(), source)
     if note:
         result.errors.append(note)
     csv.field_size_limit(MAX_FIELD_CHARS)

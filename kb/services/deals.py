@@ -143,6 +143,22 @@ def set_status(
     return _record(deal, order)
 
 
+def update_details(
+    session: Session, deal_id: str, *, name: str | None = None, account: str | None = None, owner: str | None = None
+) -> bool:
+    """Rename a deal or change its account or owner (a CRM re-import); True when anything changed."""
+    deal = _load(session, deal_id)
+    changed = False
+    for attr, value in (("name", name), ("account", account), ("owner", owner)):
+        if value is not None and value.strip() and getattr(deal, attr) != value.strip():
+            setattr(deal, attr, value.strip())
+            changed = True
+    if changed:
+        deal.updated_at = utcnow()
+        session.flush()
+    return changed
+
+
 def add_stakeholder(session: Session, deal_id: str, name: str, role: str) -> DealRecord:
     if role not in ROLES:
         raise DealError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")

@@ -1,9 +1,12 @@
-"""Import and rebuild from the Content menu: progress in the status bar, Cancel that changes nothing,
-and an import whose items every window can search at once."""
+"""Long and bulk work from the menus: Content > Import (progress, a Cancel that changes nothing, items
+searchable at once) and Journey > the CRM round trip (deals in, answers out)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from desktop_helpers import ask
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from indexer.app import search
 
@@ -40,3 +43,34 @@ def test_cancel_stops_a_big_import_and_changes_nothing(qtbot, window, workspace,
     assert "cancelled; nothing was changed" in window.statusBar().currentMessage()
     assert workspace.stats()["qa"] == before
     assert all(not h.id.startswith("quasar") for h in search.search(workspace, "quasar connector record 5").hits)
+
+
+def test_crm_round_trip_from_the_journey_menu(qtbot, window, workspace, tmp_path: Path) -> None:
+    from desktop.journey import journey_of
+
+    export = tmp_path / "opportunities.csv"
+    export.write_text(
+        "Opportunity ID,Opportunity Name,Account Name,Stage,Opportunity Owner,Close Date\n"
+        "006A1,Zephyr Air — 400 seats,Zephyr Air,Negotiation/Review,Tom Okafor,03/31/2027\n"
+        ",Missing id — 5 seats,Nobody,Prospecting,Tom Okafor,03/31/2027\n",
+        encoding="utf-8",
+    )
+    actions = journey_of(window).crm
+    menu_texts = [a.text() for a in window.findChild(QMenu, "journeyMenu").actions()]
+    assert "Import deals from &CRM…" in menu_texts and "E&xport answers for CRM…" in menu_texts
+    with qtbot.waitSignal(window.overviewLoaded, timeout=10_000):  # the deal picker follows through `changed`
+        assert actions.import_deals(export)
+    assert any(d.id == "sf-006A1" for d in window.deals_model.deals())
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "crmMessage") is not None, timeout=5_000)
+    box = window.findChild(QMessageBox, "crmMessage")
+    assert "1 new deals" in box.text() and "opportunities.csv:3 [Opportunity ID]" in box.text()
+    box.close()
+
+    window.deal_picker.select_deal("sf-006A1")
+    ask(qtbot, window, "support tiers")
+    with qtbot.waitSignal(window.logged, timeout=10_000):
+        window.commands.log_answered.trigger()
+    out = tmp_path / "activities.csv"
+    assert actions.export_activities(out)
+    qtbot.waitUntil(lambda: "Wrote 1 activities" in window.statusBar().currentMessage(), timeout=10_000)
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("006A1,salesforce,Zephyr Air")

@@ -1,0 +1,102 @@
+"""Deals from a CRM export, kept in step on every re-import.
+
+A deal is keyed by its CRM id (``sf-…``/``hs-…``), so importing the next week's export updates it
+in place. A changed pipeline stage becomes a move in the deal's history — a move back too, which is
+how a buyer's loop shows up in the CRM — and closing it won or lost sends it to the results or
+win-back stage. Rows that cannot be read are reported by row number and field; the rest import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kb.crm.exports import CrmDeal, CrmExport
+from kb.crm.stage_map import StageMap
+from kb.errors import LoadError
+from kb.models import Deal, utcnow
+from kb.services import deals
+
+CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
+
+
+@dataclass
+class DealImportReport:
+    source: str
+    crm: str
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    moved_back: int = 0
+    unchanged: int = 0
+    errors: list[LoadError] = field(default_factory=list)
+    deal_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source, "crm": self.crm, "created": self.created, "updated": self.updated,
+            "moved": self.moved, "moved_back": self.moved_back, "unchanged": self.unchanged,
+            "skipped": len(self.errors), "errors": [str(e) for e in self.errors],
+        }  # fmt: skip
+
+
+def _stage_of(row: CrmDeal, stage_map: StageMap, report: DealImportReport) -> str | None:
+    journey = stage_map.journey_stage(row.crm, row.stage)
+    if journey is None:
+        report.errors.append(LoadError(
+            report.source, f"unknown {CRM_NAMES[row.crm]} stage {row.stage!r}: map it to a journey stage in "
+            f"{stage_map.source} [{row.crm}]; the row was skipped", row.row, "Stage",
+        ))  # fmt: skip
+    return journey
+
+
+def _follow(session: Session, row: CrmDeal, journey: str, status: str, report: DealImportReport, at: datetime) -> bool:
+    """Bring an existing deal to the CRM's stage and status; True when anything changed."""
+    deal = session.get(Deal, row.deal_id)
+    assert deal is not None
+    note = f"{CRM_NAMES[row.crm]}: {row.stage}"
+    start_stage, start_status = deal.stage, deal.status
+    if deal.status != status:
+        # Closing sends the deal to results/win-back; reopening keeps the stage, then moves below.
+        deals.set_status(session, row.deal_id, status, note=note, at=at, follow=status != "open")
+    if deal.stage != journey:
+        deals.move_stage(session, row.deal_id, journey, note=note, at=at)
+    if deal.stage != start_stage:
+        order = deals.stage_order(session)
+        report.moved += 1
+        if start_stage in order and deal.stage in order and order.index(deal.stage) < order.index(start_stage):
+            report.moved_back += 1
+    return deal.stage != start_stage or deal.status != start_status
+
+
+def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at: datetime | None = None) -> DealImportReport:
+    """Create or update one deal per row, in this one transaction."""
+    report = DealImportReport(export.source, export.crm, errors=list(export.errors))
+    at = at or utcnow()
+    for row in export.deals:
+        journey = _stage_of(row, stage_map, report)
+        if journey is None:
+            continue
+        status = stage_map.status_for(journey)
+        if session.get(Deal, row.deal_id) is None:
+            deals.create_deal(session, row.name, account=row.account, owner=row.owner, stage=journey,
+                              deal_id=row.deal_id, at=at, note=f"Imported from {CRM_NAMES[row.crm]}: {row.stage}")  # fmt: skip
+            if status != "open":
+                deals.set_status(session, row.deal_id, status, note=f"{CRM_NAMES[row.crm]}: {row.stage}", at=at,
+                                 follow=False)  # fmt: skip
+            report.created += 1
+            report.deal_ids.append(row.deal_id)
+            continue
+        renamed = deals.update_details(session, row.deal_id, name=row.name, account=row.account, owner=row.owner)
+        if _follow(session, row, journey, status, report, at) | renamed:
+            report.updated += 1
+            report.deal_ids.append(row.deal_id)
+        else:
+            report.unchanged += 1
+    return report
