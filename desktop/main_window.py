@@ -30,6 +30,7 @@ from desktop import content_actions, curation, journey, window_state
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
+from desktop.meaning_index import MeaningIndex
 from desktop.models import DealsModel, ResultsModel, NextQuestionsModel
 from desktop.reads import LoadedItem, load_item
 from desktop.render import plain_text
@@ -95,10 +96,12 @@ class MainWindow(QMainWindow):
         self.results_view, self.answer_view, self.suggestions = ui.results_view, ui.answer_view, ui.suggestions
         self.splitter, self.right_splitter = ui.splitter, ui.right_splitter
         self.progress, self.counts, self.asked_by = ui.progress, ui.counts, ui.asked_by
+        self.meaning_label = ui.meaning
         self._connect()
         journey.install(self, lambda: self.ws)  # Deals, Insight, Gap queue
         curation.install(self, lambda: self.ws)  # editor, history, stale/suggestions/gaps
         self.content_jobs = content_actions.install(self, self.content_menu)  # import, rebuild
+        self.meaning = MeaningIndex(self, self.meaning_label)  # vectors, in the background
         self._restore_settings()
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" · ".join(ws.notices), STATUS_MS * 2)
         self.search.set_workspace(ws)
         self.refresh_overview()
+        self.meaning.catch_up()
         self.workspaceReady.emit()
 
     def show_progress(self, done: int, total: int, label: str) -> None:
@@ -370,6 +374,7 @@ class MainWindow(QMainWindow):
             cancel()
         self.search.timer.stop()
         self.suggestions_timer.stop()
+        self.meaning.shutdown()
         self.writer.shutdown()
         self.reads.shutdown(cancel_pending=True)
 

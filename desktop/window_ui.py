@@ -45,6 +45,7 @@ class WindowUi:
     right_splitter: QSplitter
     progress: ProgressStatus
     counts: QLabel
+    meaning: QLabel
     asked_by: QComboBox
 
 
@@ -126,6 +127,9 @@ def build_window(
     win.setCentralWidget(central)
 
     progress = ProgressStatus(win)
+    meaning = QLabel("Searching by words", win)
+    meaning.setObjectName("meaningStatus")
+    win.statusBar().addPermanentWidget(meaning)
     counts = QLabel("Opening…", win)
     win.statusBar().addPermanentWidget(progress)
     win.statusBar().addPermanentWidget(counts)
@@ -133,7 +137,7 @@ def build_window(
     _build_menus(win, a)
     return WindowUi(
         deal_picker, stage_label, search_edit, results_view, answer_view, suggestions, splitter, right_splitter,
-        progress, counts, asked_by,
+        progress, counts, meaning, asked_by,
     )  # fmt: skip
 
 

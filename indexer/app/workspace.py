@@ -228,11 +228,12 @@ class Workspace:
         stage: str | None = None,
         filters: SearchFilters | None = None,
         expert: bool = False,
+        mode: str = "hybrid",
     ) -> SearchResult:
         """The one search path for the app, the CLI and the evaluation."""
         stage = stage or self.deal_stage(deal_id)
         result = self.index.search(
-            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else ()
+            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else (), mode=mode
         )
         if any(not h.title for h in result.hits):
             hits = [h if h.title else replace(h, title=_title_from(h.snippet)) for h in result.hits]

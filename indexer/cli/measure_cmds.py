@@ -25,6 +25,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--baseline", action="store_true",
                    help="also score a plain Whoosh OR query on the same data")
     p.add_argument("--synonyms", type=Path, default=None, help="synonyms file to apply")
+    p.add_argument("--mode", action="append", choices=("hybrid", "lexical", "semantic"),
+                   help="search mode to score (repeatable; default: hybrid and lexical, side by side)")
+    p.add_argument("--vector-cache", type=Path, metavar="DIR",
+                   help="reuse vectors of earlier runs by text hash (embedding the dev set takes minutes)")
     p.set_defaults(func=cmd_eval)
 
     b = subparsers.add_parser("bench", help="build and search speed vs plain Whoosh")
@@ -50,7 +54,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     console = Console(stderr=True)
     with console.status("indexing and evaluating…", spinner="dots") if not args.json else _null():
-        result: dict[str, Any] = evaluate(args.dataset_dir, synonyms_path=args.synonyms)
+        modes = tuple(dict.fromkeys(args.mode or ("hybrid", "lexical")))
+        result: dict[str, Any] = evaluate(args.dataset_dir, synonyms_path=args.synonyms, modes=modes,
+                                          vector_cache=args.vector_cache)
         if args.baseline:
             result = {**result, "plain_whoosh": evaluate_baseline(args.dataset_dir)}
     if args.json:
@@ -58,13 +64,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     table = Table(title=f"eval {args.dataset_dir}")
     table.add_column("metric")
-    table.add_column("ours", justify="right")
+    for mode in result["modes"]:
+        table.add_column(f"ours ({mode})", justify="right")
     if args.baseline:
         table.add_column("plain Whoosh", justify="right")
-    for k, v in result.items():
-        if k == "plain_whoosh":
-            continue
-        row = [k, f"{v}"]
+    for k in result["modes"][result["mode"]]:
+        row = [k, *(f"{m[k]}" for m in result["modes"].values())]
         if args.baseline:
             row.append(f"{result['plain_whoosh'].get(k, '')}")
         table.add_row(*row)

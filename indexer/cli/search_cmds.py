@@ -1,15 +1,17 @@
-"""``kb search``: the rep's search from a terminal, through the same use case as the search window."""
+"""``kb search`` (the rep's search from a terminal, through the same use case as the search window) and
+``kb embed`` (bring the meaning index up to date in the foreground)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rich.table import Table
 
-from indexer.app import search
+from indexer.app import search, semantic
 from indexer.app.search import SearchFilters
 from indexer.cli.common import add_json, open_workspace
-from indexer.cli.output import console, print_json
+from indexer.cli.output import console, error, print_json, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,16 +24,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--area", action="append", default=[])
     p.add_argument("--stage", action="append", default=[], help="only items suited to this stage")
     p.add_argument("--expert", action="store_true", help="include drafts")
+    p.add_argument("--mode", choices=search.MODES, default="hybrid",
+                   help="hybrid (words and meaning, the default), lexical (words) or semantic (meaning)")
     p.set_defaults(func=cmd_search)
+
+    p = add_json(sub.add_parser("embed", help="bring the meaning index up to date (the app does this in the background)"))
+    p.set_defaults(func=cmd_embed)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     filters = SearchFilters(
         kinds=(args.kind,) if args.kind else (), tags=tuple(args.tag), areas=tuple(args.area), stages=tuple(args.stage)
     )
-    result = search.search(
-        open_workspace(args), args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert
-    )
+    ws = open_workspace(args)
+    if args.mode != "lexical" and not ws.index.vectors.reconciled:
+        semantic.reconcile(ws)  # the CLI starts cold: check which items already have vectors
+    result = search.search(ws, args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert,
+                           mode=args.mode)  # fmt: skip
+    if result.notice:
+        error(f"{result.notice} Run `kb embed` to finish it." if "ready" in result.notice else result.notice)
     if args.json:
         print_json(
             [
@@ -43,9 +54,23 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     if result.suggestion:
         console.print(f"Did you mean: [bold]{result.suggestion}[/]?")
-    table = Table("#", "kind", "title", "stages", "score", title=f"{len(result.hits)} results in {result.elapsed_ms:.1f} ms")
+    table = Table("#", "kind", "title", "stages", "score",
+                  title=f"{len(result.hits)} results in {result.elapsed_ms:.1f} ms ({result.mode})")
     for h in result.hits:
         stale = " [yellow](stale)[/]" if h.stale else ""
         table.add_row(str(h.rank), h.kind, f"{h.title}{stale}\n[dim]{h.id}[/]", ", ".join(h.stages), f"{h.score:.2f}")
     console.print(table)
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    with progress_bar(enabled=sys.stderr.isatty() and not args.json) as progress:
+        try:
+            n = semantic.prepare(ws, progress)
+        except semantic.EmbeddingUnavailable as exc:
+            error(f"search stays by words only: {exc}")
+            return 1
+    status = semantic.status(ws)
+    print_json({"embedded": n, "status": status}) if args.json else console.print(f"Embedded {n} items. {status}")
     return 0

@@ -37,6 +37,16 @@ STAGE_BOOST = 1.25
 #: Word-set Jaccard at or above which two answers count as the same answer.
 DUPLICATE_JACCARD = 0.9
 MIN_DUPLICATE_WORDS = 12
+#: Hybrid search: candidates taken from each ranking, and reciprocal-rank fusion's constant and
+#: weights (measured on shared/eval/dev: docs/measurements.md).
+FUSION_DEPTH = 100
+RRF_K = 60
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 1.0
+#: Below this cosine an item is not "about" the question at all: gibberish ("zzqxv") and off-topic
+#: questions reach 0.07–0.21 against the demo content, real questions 0.29 and up. Without a floor,
+#: meaning search would always return something, and "no answer → Ctrl+G files a gap" would be lost.
+MIN_SIMILARITY = 0.25
 #: Candidates fetched per wanted hit (room for collapsing and re-ordering).
 CANDIDATE_FACTOR = 3
 MIN_CANDIDATES = 30
@@ -129,11 +139,14 @@ class Ranker:
         filters: SearchFilters,
         include_drafts: bool,
         stage_boost: tuple[str, ...],
+        query_vector: np.ndarray | None = None,
+        *,
+        semantic_only: bool = False,
     ) -> tuple[list[Hit], str | None]:
         parsed = parse_text(text)
         reader = s.reader()
         plan = build_plan(parsed, s, self.index.synonyms)
-        if plan.is_empty() and filters.is_empty():
+        if plan.is_empty() and filters.is_empty() and query_vector is None:
             return [], plan.suggestion
         sc = self.index.fast_scorer(s)
         allowed = self._allowed(sc, filters, plan.filters, include_drafts)
@@ -161,18 +174,51 @@ class Ranker:
             ]
 
         n = max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
-        while True:
-            cands = top_k(scores, allowed, n)
+        if query_vector is not None:
+            lexical = [] if semantic_only or not plan.clauses else top_k(scores, allowed, max(n, FUSION_DEPTH))
+            cands = self._fused(reader, lexical, allowed, query_vector, max(n, FUSION_DEPTH))[:n]
             groups = self._rank(s, cands, exact, stage_boost)
-            if len(groups) >= limit or len(cands) < n or n >= MAX_CANDIDATES:
-                break
-            n = min(n * 4, MAX_CANDIDATES)
+        else:
+            while True:
+                cands = top_k(scores, allowed, n)
+                groups = self._rank(s, cands, exact, stage_boost)
+                if len(groups) >= limit or len(cands) < n or n >= MAX_CANDIDATES:
+                    break
+                n = min(n * 4, MAX_CANDIDATES)
 
         today = date.today()
         hits = []
         for rank, (score, fields, dups) in enumerate(groups[:limit], start=1):
             hits.append(_make_hit(fields, score, rank, dups, plan.terms, today))
         return hits, plan.suggestion
+
+    def _fused(
+        self, reader: Any, lexical: list[tuple[float, int]], allowed: np.ndarray, query_vector: np.ndarray, depth: int
+    ) -> list[tuple[float, int]]:
+        """Reciprocal-rank fusion of the word ranking and the meaning ranking, by document number.
+
+        Why ranks and not scores: BM25 and cosine live on unrelated scales that shift with every
+        query; ranks fuse without tuning and a strong match on either side still surfaces.
+        """
+        semantic: list[int] = []
+        for item_id, sim in self.index.vectors.nearest(query_vector, depth * 2):
+            if sim < MIN_SIMILARITY:
+                break
+            try:
+                docs = reader.postings("id", item_id).all_ids()
+            except Exception:  # noqa: BLE001 - TermNotFound: embedded but not (yet) indexed
+                continue
+            live = [d for d in docs if d < len(allowed) and allowed[d]]
+            if live:
+                semantic.append(live[-1])
+                if len(semantic) >= depth:
+                    break
+        fused: dict[int, float] = {}
+        for r, (_score, d) in enumerate(lexical):
+            fused[d] = fused.get(d, 0.0) + LEXICAL_WEIGHT / (RRF_K + r + 1)
+        for r, d in enumerate(semantic):
+            fused[d] = fused.get(d, 0.0) + SEMANTIC_WEIGHT / (RRF_K + r + 1)
+        return sorted(((v, d) for d, v in fused.items()), key=lambda t: (-t[0], t[1]))
 
     def _rank(
         self,

@@ -51,6 +51,10 @@ class SearchResult:
     query: str = ""
     suggestion: str | None = None
     elapsed_ms: float = 0.0
+    #: How the hits were found: "hybrid" (words and meaning fused), "lexical" or "semantic".
+    mode: str = "lexical"
+    #: Why a search by meaning was asked for but answered by words only, for the status bar.
+    notice: str = ""
 
     def ids(self) -> list[str]:
         return [h.id for h in self.hits]

@@ -38,6 +38,8 @@ from .schema import FIELD_WEIGHTS, SCHEMA_VERSION, build_schema, to_document
 from .scorer import FastScorer, PostingsCache
 from .storage import is_storage_error, merge_small_segments, verify_index
 from .synonyms import Synonyms
+from .semantic import Semantic
+from .vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,8 @@ class SearchIndex:
         self._corrupt: str | None = None
         self._ix: windex.Index | None = None
         self._problem: str | None = self._open()
+        self.vectors = VectorStore(self.index_dir / "vectors")
+        self.semantic = Semantic(self.vectors)
 
     # ----------------------------------------------------------------- opening
     def _current_dir(self) -> Path | None:
@@ -172,12 +176,19 @@ class SearchIndex:
             gen_dir = self._new_generation_dir()
             ix = windex.create_in(str(gen_dir), build_schema())
             count = done = 0
+            seen: set[str] = set()
+            batch: list[ItemRecord] = []
             try:
                 writer = None
                 for rec in records:
                     done += 1
                     if rec.status == "archived":
                         continue
+                    seen.add(rec.id)
+                    batch.append(rec)
+                    if len(batch) >= 500:  # meaning vectors: queue changed texts (embedded later)
+                        self.vectors.upsert(batch)
+                        batch = []
                     if writer is None:
                         writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
                     writer.add_document(**to_document(rec))
@@ -191,6 +202,9 @@ class SearchIndex:
                 progress(done, total, "Saving index")
                 if writer is not None:
                     writer.commit(merge=False)
+                self.vectors.upsert(batch)
+                self.vectors.retain(seen)
+                self.vectors.reconciled = True
             except BaseException:
                 if writer is not None:
                     writer.cancel()
@@ -240,6 +254,8 @@ class SearchIndex:
         turns out to be damaged; the database is unaffected.
         """
 
+        records = list(records)
+
         def apply(writer) -> None:  # type: ignore[no-untyped-def]
             for rec in records:
                 if rec.status == "archived":
@@ -248,15 +264,19 @@ class SearchIndex:
                     writer.update_document(**to_document(rec))
 
         self._write(apply)
+        self.vectors.upsert([r for r in records if r.status != "archived"])
+        self.vectors.delete([r.id for r in records if r.status == "archived"])
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove items by id (unknown ids are ignored)."""
+        ids = list(ids)
 
         def apply(writer) -> None:  # type: ignore[no-untyped-def]
             for item_id in ids:
                 writer.delete_by_term("id", item_id)
 
         self._write(apply)
+        self.vectors.delete(ids)
 
     def _write(self, apply: Callable[..., None]) -> None:
         with self._write_lock:
@@ -336,8 +356,14 @@ class SearchIndex:
         filters: SearchFilters | None = None,
         include_drafts: bool = False,
         stage_boost: Sequence[str] = (),
+        mode: str = "hybrid",
     ) -> SearchResult:
-        """Best ``limit`` items for ``text``. Never raises; an unusable index returns no hits."""
+        """Best ``limit`` items for ``text``. Never raises; an unusable index returns no hits.
+
+        ``mode``: "hybrid" fuses words and meaning, "lexical" matches words only, "semantic" ranks
+        by meaning only. Meaning needs the model and every item embedded; until then the search
+        answers by words and ``notice`` says why.
+        """
         t0 = time.perf_counter()
         text = text if isinstance(text, str) else str(text or "")
         if self._corrupt is not None:  # damaged: answer empty until rebuilt
@@ -346,11 +372,13 @@ class SearchIndex:
             s = self.searcher()
             if s is None:
                 return SearchResult([], text, None, _ms(t0))
+            query_vector, notice = (None, "") if mode == "lexical" else self.semantic.query_vector(text)
+            used = mode if query_vector is not None else "lexical"
             hits, suggestion = self._ranker.run(
                 s, text, max(1, int(limit)), filters or SearchFilters(), include_drafts,
-                tuple(stage_boost),
+                tuple(stage_boost), query_vector, semantic_only=used == "semantic",
             )
-            return SearchResult(hits, text, suggestion, _ms(t0))
+            return SearchResult(hits, text, suggestion, _ms(t0), used, notice)
         except Exception as exc:
             if is_storage_error(exc):
                 self._mark_corrupt(exc)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import add_content_vectors
+
 from indexer.app.workspace import Workspace
 from kb.paths import Home
 
@@ -24,9 +26,10 @@ ITEM = "adopt-activity-logging-privacy"  # a Q&A pair of the bundled content
 
 
 @pytest.fixture(scope="session")
-def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template_home(tmp_path_factory: pytest.TempPathFactory, content_vectors: Path | None) -> Path:
     root = tmp_path_factory.mktemp("template") / "home"
     Workspace.open(root, seed="content").close()
+    add_content_vectors(content_vectors, root)
     return root
 
 

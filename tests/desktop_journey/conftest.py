@@ -16,14 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import add_content_vectors
+
 from indexer.app.workspace import Workspace
 
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory, content_vectors: Path | None) -> Path:
     root = tmp_path_factory.mktemp("journey") / "demo-home"
     Workspace.open(root, seed="demo").close()
+    add_content_vectors(content_vectors, root)
     return root
 
 

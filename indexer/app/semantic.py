@@ -1,0 +1,37 @@
+"""Search by meaning: bringing the vectors up to date, and saying how ready they are.
+
+The app runs :func:`prepare` in the background after opening a home (and after imports and
+syncs); ``kb embed`` runs it in the foreground with a progress bar. Until it has finished, search
+answers by words and its result's ``notice`` says so.
+"""
+
+from __future__ import annotations
+
+from kb.progress import ProgressFn, no_progress
+from kb.services import items
+
+from indexer.app.workspace import Workspace
+from indexer.engine.embedding import EmbeddingUnavailable
+
+__all__ = ["EmbeddingUnavailable", "prepare", "status"]
+
+
+def reconcile(ws: Workspace) -> int:
+    """Compare the vectors with every item in the database; returns how many wait for embedding."""
+    return ws.run(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
+
+
+def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
+    """Reconcile, then embed what waits (cancellable through ``progress``); returns how many were
+    embedded. Raises :class:`EmbeddingUnavailable` when the model is not installed."""
+    progress(0, 0, "Checking the meaning index")
+    if not ws.index.vectors.reconciled:
+        reconcile(ws)
+    why = ws.index.semantic.unavailable()
+    if why:
+        raise EmbeddingUnavailable(why)
+    return ws.index.semantic.embed_pending(progress)
+
+
+def status(ws: Workspace) -> str:
+    return ws.index.semantic.status()

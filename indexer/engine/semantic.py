@@ -1,0 +1,89 @@
+"""Search by meaning for :class:`~indexer.engine.search_index.SearchIndex`: the query's vector,
+whether the vectors can be trusted yet, and bringing them up to date.
+
+The model is loaded on first use (about 0.6 s) and shared by every thread; query vectors of the
+last few texts are cached, since a rep's search box sends the same text again after a selection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+
+import numpy as np
+
+from kb.progress import ProgressFn, no_progress
+from kb.records import ItemRecord
+
+from . import embedding
+from .vectors import VectorStore
+
+QUERY_CACHE = 64
+
+
+class Semantic:
+    def __init__(self, vectors: VectorStore) -> None:
+        self.vectors = vectors
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def unavailable(self) -> str | None:
+        return embedding.available()
+
+    def status(self) -> str:
+        """One line for a status bar: ready, catching up (with how far), or why not at all."""
+        why = self.unavailable()
+        if why:
+            return f"Search by words only: {why}."
+        if not self.vectors.reconciled:
+            return "Search by words only until the meaning index is checked."
+        if self.vectors.pending:
+            return (f"Search by words only until the meaning index is ready "
+                    f"({self.vectors.coverage():.0%}, {len(self.vectors.pending):,} items to go).")  # fmt: skip
+        return "Search by words and meaning."
+
+    def query_vector(self, text: str) -> tuple[np.ndarray | None, str]:
+        """The query's unit vector, or None with the reason search answers by words only."""
+        if not text.strip():
+            return None, ""
+        if not self.vectors.ready:
+            return None, self.status()
+        why = self.unavailable()
+        if why:
+            return None, f"Search by words only: {why}."
+        with self._lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached, ""
+        vector = embedding.load_model().encode([text])[0]
+        with self._lock:
+            self._cache[text] = vector
+            while len(self._cache) > QUERY_CACHE:
+                self._cache.popitem(last=False)
+        return vector, ""
+
+    def reconcile(self, records: Iterable[ItemRecord]) -> int:
+        """Compare the store with every item (after opening a home); returns how many wait."""
+        seen: set[str] = set()
+        batch: list[ItemRecord] = []
+        for record in records:
+            if record.status == "archived":
+                continue
+            seen.add(record.id)
+            batch.append(record)
+            if len(batch) >= 1000:
+                self.vectors.upsert(batch)
+                batch = []
+        self.vectors.upsert(batch)
+        self.vectors.retain(seen)
+        self.vectors.reconciled = True
+        return len(self.vectors.pending)
+
+    def embed_pending(self, progress: ProgressFn = no_progress) -> int:
+        """Embed every waiting item (raises ``EmbeddingUnavailable`` without the model)."""
+        if not self.vectors.pending:
+            return 0
+        model = embedding.load_model()
+        return self.vectors.embed_pending(model.encode, progress)

@@ -1,0 +1,208 @@
+"""One meaning vector per item, kept beside the Whoosh index and following it item by item.
+
+Why its own store rather than a Whoosh field: vectors are numbers the search multiplies in one
+numpy product, not terms; and embedding is slow (tens of items a second on two cores), so it runs
+in the background and must survive being stopped. The store remembers, per item, a hash of the
+text it embedded: a save whose words did not change costs nothing, a rebuild of the Whoosh index
+re-embeds nothing, identical texts (copies, duplicates) are embedded once, and a run that was
+killed resumes with what is still missing. Every vector carries the model stamp; a different
+model means everything is embedded again.
+
+Files (in ``<index dir>/vectors``), each replaced atomically: ``meta.json`` (model stamp, ids and
+text hashes, in row order) and ``vectors.npy`` (float32 rows, unit length).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from kb.progress import ProgressFn, no_progress
+from kb.records import ItemRecord
+
+from .embedding import DIM, MODEL_STAMP
+
+log = logging.getLogger(__name__)
+
+#: Characters of an item embedded: the question, its phrasings and the start of the answer. The
+#: model reads at most 256 word pieces (~1,000 characters) anyway.
+TEXT_CHARS = 1200
+#: Write what was embedded at least this often, so a killed run loses at most this much work.
+CHECKPOINT_S = 20.0
+BATCH = 32
+
+Encoder = Callable[[Sequence[str]], np.ndarray]
+
+
+def item_text(record: ItemRecord) -> str:
+    parts = [record.title, *record.phrasings, record.body]
+    return "\n".join(p for p in parts if p)[:TEXT_CHARS]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+class VectorStore:
+    """Ids and their vectors in memory (one float32 matrix), persisted under ``root``."""
+
+    def __init__(self, root: Path, model: str = MODEL_STAMP) -> None:
+        self.root = Path(root)
+        self.model = model
+        self._lock = threading.RLock()
+        self.ids: list[str] = []
+        self.hashes: list[str] = []
+        self.matrix = np.zeros((0, DIM), dtype=np.float32)
+        self.row: dict[str, int] = {}
+        #: id → (text, hash) still to embed.
+        self.pending: dict[str, tuple[str, str]] = {}
+        #: True once the store was compared with every item (a rebuild or a reconcile): before
+        #: that, ``pending`` cannot tell whether items are missing, so search stays lexical.
+        self.reconciled = False
+        self._load()
+
+    # -- persistence -------------------------------------------------------------------------
+    def _load(self) -> None:
+        meta_path, vec_path = self.root / "meta.json", self.root / "vectors.npy"
+        if not meta_path.exists() or not vec_path.exists():
+            return
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            matrix = np.load(vec_path)
+        except (OSError, ValueError) as exc:
+            log.warning("vector store at %s unreadable (%s); it will be rebuilt", self.root, exc)
+            return
+        if meta.get("model") != self.model or matrix.shape != (len(meta["ids"]), DIM):
+            return  # another model (or a torn write): every item is embedded again
+        self.ids, self.hashes, self.matrix = list(meta["ids"]), list(meta["hashes"]), matrix.astype(np.float32)
+        self.row = {i: n for n, i in enumerate(self.ids)}
+
+    def save(self) -> None:
+        with self._lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp_vec, tmp_meta = self.root / "vectors.tmp.npy", self.root / "meta.tmp.json"
+            np.save(tmp_vec, self.matrix)
+            tmp_meta.write_text(json.dumps({"model": self.model, "ids": self.ids, "hashes": self.hashes}),
+                                encoding="utf-8")  # fmt: skip
+            os.replace(tmp_vec, self.root / "vectors.npy")
+            os.replace(tmp_meta, self.root / "meta.json")
+
+    # -- following the index -------------------------------------------------------------------
+    def upsert(self, records: Iterable[ItemRecord]) -> int:
+        """Queue changed texts for embedding; returns how many now wait."""
+        with self._lock:
+            known = {h: n for n, h in enumerate(self.hashes)}
+            for record in records:
+                text = item_text(record)
+                h = text_hash(text)
+                row = self.row.get(record.id)
+                if row is not None and self.hashes[row] == h:
+                    self.pending.pop(record.id, None)
+                    continue
+                if h in known:  # the same text is embedded already (a copy, a duplicate)
+                    self._put(record.id, h, self.matrix[known[h]])
+                    self.pending.pop(record.id, None)
+                    continue
+                self.pending[record.id] = (text, h)
+            return len(self.pending)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            gone = {i for i in ids if i in self.row or i in self.pending}
+            for i in gone:
+                self.pending.pop(i, None)
+            keep = [n for n, i in enumerate(self.ids) if i not in gone]
+            if len(keep) != len(self.ids):
+                self.ids = [self.ids[n] for n in keep]
+                self.hashes = [self.hashes[n] for n in keep]
+                self.matrix = self.matrix[keep]
+                self.row = {i: n for n, i in enumerate(self.ids)}
+
+    def retain(self, ids: set[str]) -> None:
+        """After a rebuild: forget vectors of items the index no longer holds."""
+        self.delete([i for i in list(self.row) if i not in ids])
+
+    def _put(self, item_id: str, h: str, vector: np.ndarray) -> None:
+        row = self.row.get(item_id)
+        if row is None:
+            self.row[item_id] = len(self.ids)
+            self.ids.append(item_id)
+            self.hashes.append(h)
+            self.matrix = np.vstack([self.matrix, vector[None, :]]) if len(self.matrix) else vector[None, :].copy()
+        else:
+            self.hashes[row] = h
+            self.matrix[row] = vector
+
+    def _put_many(self, ids: list[str], hashes: list[str], vectors: np.ndarray) -> None:
+        new = [n for n, i in enumerate(ids) if i not in self.row]
+        for n, i in enumerate(ids):
+            if i in self.row:
+                self.hashes[self.row[i]] = hashes[n]
+                self.matrix[self.row[i]] = vectors[n]
+        if new:
+            for n in new:
+                self.row[ids[n]] = len(self.ids)
+                self.ids.append(ids[n])
+                self.hashes.append(hashes[n])
+            self.matrix = np.vstack([self.matrix, vectors[new]])
+
+    # -- embedding -----------------------------------------------------------------------------
+    def embed_pending(self, encode: Encoder, progress: ProgressFn = no_progress) -> int:
+        """Embed what waits, in batches, saving at least every ``CHECKPOINT_S``; returns how many.
+
+        ``progress`` may raise (``kb.progress.Cancelled``) to stop: what was embedded so far is
+        saved first, so the next run starts where this one stopped.
+        """
+        with self._lock:
+            todo = list(self.pending.items())
+        total, done, last_save = len(todo), 0, time.monotonic()
+        try:
+            for start in range(0, total, BATCH):
+                progress(done, total, "Embedding items for search by meaning")
+                chunk = todo[start : start + BATCH]
+                texts = [t for _i, (t, _h) in chunk]
+                vectors = encode(texts)
+                with self._lock:
+                    live = [(n, i, h) for n, (i, (_t, h)) in enumerate(chunk) if self.pending.get(i, (None, None))[1] == h]
+                    self._put_many([i for _n, i, _h in live], [h for _n, _i, h in live], vectors[[n for n, _i, _h in live]])
+                    for _n, i, _h in live:
+                        del self.pending[i]
+                done += len(chunk)
+                if time.monotonic() - last_save >= CHECKPOINT_S:
+                    self.save()
+                    last_save = time.monotonic()
+        finally:
+            if done:
+                self.save()
+        progress(total, total, "Search by meaning ready")
+        return done
+
+    # -- searching -----------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        return self.reconciled and not self.pending
+
+    def coverage(self) -> float:
+        with self._lock:
+            have = len(self.ids)
+            return 1.0 if not (have + len(self.pending)) else have / (have + len(self.pending))
+
+    def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` items most similar to ``query`` (a unit vector), best first."""
+        with self._lock:
+            matrix, ids = self.matrix, self.ids
+        if not len(ids):
+            return []
+        sims = matrix @ query.astype(np.float32)
+        k = min(k, len(ids))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(ids[n], float(sims[n])) for n in top]
