@@ -42,3 +42,37 @@ def add_content_vectors(vectors: Path | None, home_root: Path) -> None:
         from kb.paths import Home
 
         shutil.copytree(vectors, Home(home_root).index_dir / "vectors", dirs_exist_ok=True)
+
+
+PG_ENV = "EXPERT_ANSWERS_TEST_PG_URL"
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) or os.environ.get("CI") else ["sqlite"]
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fresh, empty database per test: a SQLite file, and (where a server is given) a PostgreSQL
+    database created for the test and dropped after it. In CI the PostgreSQL run is required:
+    ``.ci/postgres.sh`` starts a throwaway server, and a missing one fails rather than skips."""
+    if request.param == "sqlite":
+        yield None  # the home's own SQLite file
+        return
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        pytest.fail(f"CI runs the storage tests on PostgreSQL too, but {PG_ENV} is not set (.ci/postgres.sh)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"ea_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

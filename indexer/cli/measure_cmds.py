@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
     b.add_argument("--scale", type=int, default=1, help="copies of the corpus (default 1)")
     b.add_argument("--queries", type=int, default=300, help="queries timed (0 = all)")
     b.add_argument("--no-baseline", action="store_true", help="skip plain Whoosh")
+    b.add_argument("--vector-cache", type=Path, metavar="DIR", help="reuse vectors of earlier runs by text hash")
     b.add_argument("--json", action="store_true", help="print one JSON object")
     b.set_defaults(func=cmd_bench)
 
@@ -89,7 +90,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 2
     console = Console(stderr=True)
     with console.status(f"benchmarking at scale {args.scale}…") if not args.json else _null():
-        result = bench(args.dataset_dir, args.scale, args.queries, baseline=not args.no_baseline)
+        result = bench(args.dataset_dir, args.scale, args.queries, baseline=not args.no_baseline,
+                       vector_cache=args.vector_cache)
     if args.json:
         print(json.dumps(result))
         return 0
@@ -101,6 +103,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         table.add_column(e if e != "ratio" else "plain/ours", justify="right")
     for key in ("items", "build_s", "items_per_s", "p50_ms", "p95_ms", "rss_mb", "save_to_found_ms"):
         table.add_row(key, *[f"{result[e].get(key, '')}" for e in engines])
+    ours = result["ours"]
+    for key in ("hybrid", "long_lexical", "long_hybrid"):
+        if key in ours:
+            table.add_row(f"{key} p50 / p95 ms", f"{ours[key]['p50_ms']} / {ours[key]['p95_ms']}")
+    for key in ("embedded", "from_cache", "embed_items_per_s"):
+        if key in ours:
+            table.add_row(key, f"{ours[key]}")
     Console().print(table)
     return 0
 

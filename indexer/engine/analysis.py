@@ -28,8 +28,7 @@ WORD_RE = re.compile(r"\w+(?:[.']\w+)*", re.UNICODE)
 MAX_TOKEN_LEN = 40
 
 #: Whoosh's default stop list plus question words and auxiliaries that reps and prospects type
-#: ("how do I", "what is", "does it") and that carry no topic. Measured on shared/eval/dev: see
-#: /work/notes/indexer_results.md.
+#: ("how do I", "what is", "does it") and that carry no topic (docs/measurements.md).
 STOP_WORDS: frozenset[str] = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will", "with", "yet", "you", "your", "i", "me", "my", "our", "do", "does", "did", "what", "how", "which", "who", "whom", "whose", "there", "their", "they", "them", "he", "she", "his", "her", "its", "was", "were", "been", "being", "am", "has", "had", "would", "should", "could", "about", "into", "than", "then", "so", "just", "also", "any", "some", "all"]
 )

@@ -27,7 +27,7 @@ from .scorer import FastScorer, top_k
 if TYPE_CHECKING:
     from .search_index import SearchIndex
 
-#: BM25 parameters (see /work/notes/indexer_results.md for the measurements behind them).
+#: BM25 parameters (docs/measurements.md: the grid behind them).
 BM25_K1 = 1.2
 BM25_B = 0.75
 #: Length normalisation for short fields (question, phrasings, tags): length says little there.

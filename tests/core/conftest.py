@@ -9,8 +9,9 @@ from kb.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(Home(tmp_path / "home"))
+def store(tmp_path: Path, db_url: str | None) -> Store:
+    """On SQLite, and on PostgreSQL when the suite has a server (always in CI): the team path."""
+    s = Store(Home(tmp_path / "home"), url=db_url)
     yield s
     s.close()
 

@@ -22,9 +22,11 @@ def test_migrations_build_exactly_the_models(store: Store) -> None:
         assert conn.execute(text("select version_num from alembic_version")).scalar() is not None
 
 
-def test_sqlite_runs_in_wal_mode(store: Store) -> None:
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    store = Store(Home(tmp_path / "home"))
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    store.close()
 
 
 def test_reopening_a_home_keeps_its_data(tmp_path: Path) -> None:

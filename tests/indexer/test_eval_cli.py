@@ -70,10 +70,20 @@ def test_beir_records_and_copies(beir_dir: Path) -> None:
     assert recs[0].kind == "qa" and recs[0].status == "published" and recs[0].verified_on
 
 
+METRICS = {"ndcg@10", "mrr@10", "recall@10", "recall@100", "p50_ms", "p95_ms", "queries"}
+
+
 def test_evaluate_end_to_end(beir_dir: Path) -> None:
-    m = evaluate(beir_dir)
-    assert set(m) == {"ndcg@10", "mrr@10", "recall@10", "recall@100", "p50_ms", "p95_ms", "queries"}
+    m = evaluate(beir_dir, modes=("lexical",))
+    assert METRICS <= set(m) and m["mode"] == "lexical" and set(m["modes"]) == {"lexical"}
     assert m["queries"] == 2 and m["ndcg@10"] == 1.0 and m["recall@100"] == 1.0
+
+
+def test_evaluate_scores_every_mode_in_one_run(beir_dir: Path) -> None:
+    m = evaluate(beir_dir, modes=("hybrid", "lexical", "semantic"))
+    assert m["mode"] == "hybrid" and set(m["modes"]) == {"hybrid", "lexical", "semantic"}
+    for metrics in m["modes"].values():
+        assert METRICS <= set(metrics) and metrics["queries"] == 2
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
