@@ -18,9 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from threadpoolctl import threadpool_limits
 
 from desktop import preflight
 from desktop.main_window import MainWindow
+from desktop.smoke import Smoke
 from desktop.theme import force_dark
 from desktop.workers import describe
 from indexer.app import content
@@ -42,6 +44,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
     parser.add_argument("--query", metavar="TEXT", help="start with this question in the search box")
     parser.add_argument("--deal", metavar="ID", help="start with this deal selected")
     parser.add_argument("--dark", action="store_true", help="force a dark palette (to check dark mode)")
+    parser.add_argument("--smoke", action="store_true", help="open, search, log one answer, quit (installation check)")
     return parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
 
 
@@ -126,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(reason, file=sys.stderr)  # one clear line instead of Qt's abort
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # One BLAS thread per Python thread: the background embedding and the rep's searches then each
+    # get a core, instead of both fighting over two (a query's vector took 0.5 s under contention).
+    threadpool_limits(limits=1, user_api="blas")
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
     app.setApplicationName("Expert Answers")
@@ -147,8 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     window.activateWindow()
     startup = Startup(app, window, args, home)
+    smoke = Smoke(app, window) if args.smoke else None
     startup.start()
     code = app.exec()
+    if smoke is not None:
+        code = code or smoke.exit_code
     window.shutdown()
     if startup.ws is not None:
         startup.ws.close()

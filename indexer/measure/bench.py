@@ -57,7 +57,11 @@ def long_queries(root: Path, count: int = DEFAULT_QUERIES, words: tuple[int, int
 
 
 def _timed(index: object, texts: list[str], mode: str) -> list[float]:
-    return [index.search(t, limit=10, mode=mode).elapsed_ms for t in texts]  # type: ignore[attr-defined]
+    """Search times with one BLAS thread, as the app runs them (desktop.app.main)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return [index.search(t, limit=10, mode=mode).elapsed_ms for t in texts]  # type: ignore[attr-defined]
 
 
 def _p(times: list[float]) -> dict[str, float]:

@@ -25,6 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
@@ -203,7 +205,8 @@ def evaluate(
                     embed["items_per_s"] = round(embed["embedded"] / max(embed["seconds"], 1e-9), 1)
                 if vector_cache is not None:
                     cache.save(ws.index.vectors, vector_cache)
-            per_mode = {m: score_run(ds, flattened(functools.partial(ws.search, mode=m)), progress) for m in modes}
+            with threadpool_limits(limits=1, user_api="blas"):  # searches run as in the app (desktop.app.main)
+                per_mode = {m: score_run(ds, flattened(functools.partial(ws.search, mode=m)), progress) for m in modes}
         finally:
             ws.close()
     return {**per_mode[modes[0]], "mode": modes[0], "modes": per_mode, **({"embedding": embed} if embed else {})}

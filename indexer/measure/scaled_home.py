@@ -16,7 +16,9 @@ from kb.services import items
 from indexer.app.workspace import SEED_NONE, Workspace
 
 
-def build_scaled_home(home: Path, dataset: Path, scale: int) -> int:
+def build_scaled_home(home: Path, dataset: Path, scale: int, vector_cache: Path | None = None) -> int:
+    """Returns the items indexed. With ``vector_cache``, the meaning vectors are made ready too
+    (copies share their original's vector; texts cached by an earlier run are not embedded again)."""
     ws = Workspace.open(home, seed=SEED_NONE)
     try:
         base = list(iter_corpus(dataset, []))
@@ -27,6 +29,14 @@ def build_scaled_home(home: Path, dataset: Path, scale: int) -> int:
         t0 = time.perf_counter()
         n = ws.rebuild_index(lambda d, t, label: None)
         print(f"  indexed {n} items in {time.perf_counter() - t0:.1f} s", flush=True)
+        if vector_cache is not None:
+            from indexer.app import semantic
+            from indexer.measure import vector_cache as cache
+
+            filled = cache.fill(ws.index.vectors, vector_cache)
+            embedded = semantic.prepare(ws)
+            cache.save(ws.index.vectors, vector_cache)
+            print(f"  meaning vectors: {filled} from the cache, {embedded} embedded", flush=True)
         return n
     finally:
         ws.close()
