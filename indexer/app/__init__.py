@@ -1,0 +1,1 @@
+"""The application layer: use cases shared by the ``kb`` CLI and the desktop app."""

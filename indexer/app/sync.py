@@ -1,0 +1,113 @@
+"""Use case: sync this home with the team server, then bring the search index in step.
+
+The desktop's Sync command, its status indicator and the ``kb sync`` command call these
+functions; only the items whose version changed are reindexed (no full rebuild).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+import time
+
+from sqlalchemy import func, select
+
+from kb.models import AnswerLogEntry, Item, SyncState
+from kb.team import sync as team_sync
+from kb.team.credentials import connect_args
+from indexer.workspace import Workspace
+
+ProgressFn = Callable[[str, int, int], None]
+SERVER_KEY, MEMBER_KEY, ROLE_KEY = "server_url", "member", "role"
+
+
+class NotJoinedError(RuntimeError):
+    """This home has not joined a team (``kb team join URL --as NAME --role …``)."""
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    url: str
+    member: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What a status indicator shows."""
+
+    joined: bool
+    last_sync: datetime | None
+    log_entries: int
+
+
+def _get(ws: Workspace, key: str) -> str | None:
+    with ws.store.session() as s:
+        return s.scalar(select(SyncState.value).where(SyncState.key == key))
+
+
+def _put(ws: Workspace, values: dict[str, str]) -> None:
+    with ws.store.session() as s:
+        for key, value in values.items():
+            s.merge(SyncState(key=key, value=value))
+
+
+def join(ws: Workspace, url: str, member: str, role: str) -> TeamSettings:
+    """Remember the server and member (the URL without password; the password lives in the .pgpass file)."""
+    from sqlalchemy.engine import make_url
+
+    safe = make_url(url).set(username=member, password=None).render_as_string(hide_password=False)
+    _put(ws, {SERVER_KEY: safe, MEMBER_KEY: member, ROLE_KEY: role})
+    return TeamSettings(safe, member, role)
+
+
+def settings(ws: Workspace) -> TeamSettings:
+    url, member, role = (_get(ws, k) for k in (SERVER_KEY, MEMBER_KEY, ROLE_KEY))
+    if not (url and member and role):
+        raise NotJoinedError("this home has not joined a team: run `kb team join URL --as NAME --role rep|expert`")
+    return TeamSettings(url, member, role)
+
+
+def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> tuple[team_sync.SyncReport, float]:
+    """Push then pull, then reindex only the changed items. Returns the report and index seconds."""
+    team = settings(ws)
+    server = team_sync.server_engine(team.url, connect_args(ws.home.root))
+    try:
+        report = team_sync.sync(ws.store.engine, server, member=team.member, role=team.role, progress=progress)
+    finally:
+        server.dispose()
+    started = time.perf_counter()
+    if report.changed_item_ids:
+        ws.reindex_ids(report.changed_item_ids)
+    return report, time.perf_counter() - started
+
+
+def status(ws: Workspace) -> SyncStatus:
+    with ws.store.session() as s:
+        count = s.scalar(select(func.count()).select_from(AnswerLogEntry)) or 0
+    try:
+        settings(ws)
+        joined = True
+    except NotJoinedError:
+        joined = False
+    return SyncStatus(joined, team_sync.last_sync(ws.store.engine), count)
+
+
+def follow_other_writers(ws: Workspace, since: datetime | None) -> tuple[list[str], datetime | None]:
+    """Direct mode (home pointed at the server DB): reindex items another writer changed after ``since``.
+
+    The caller keeps the returned watermark in memory (the database is shared, so it cannot hold a
+    per-laptop mark) and passes it back on the next refresh; ``None`` means "just take the mark".
+    """
+    with ws.store.session() as s:
+        query = select(Item.id, Item.updated_at)
+        if since is not None:
+            query = query.where(Item.updated_at > since)
+        rows = s.execute(query).all()
+    if not rows:
+        return [], since
+    ids = [r[0] for r in rows]
+    if since is not None:
+        ws.reindex_ids(ids)
+    return (ids if since is not None else []), max(r[1] for r in rows)
