@@ -73,13 +73,15 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> tuple[te
     """Push then pull, then reindex only the changed items. Returns the report and index seconds."""
     team = settings(ws)
     server = team_sync.server_engine(team.url, connect_args(ws.home.root))
-    try:
-        report = team_sync.sync(ws.store.engine, server, member=team.member, role=team.role, progress=progress)
-    finally:
-        server.dispose()
-    started = time.perf_counter()
-    if report.changed_item_ids:
-        ws.reindex_ids(report.changed_item_ids)
+    # The pending marker makes a crash between the pull's commit and the reindex rebuild on next open.
+    with ws._index_follows():
+        try:
+            report = team_sync.sync(ws.store.engine, server, member=team.member, role=team.role, progress=progress)
+        finally:
+            server.dispose()
+        started = time.perf_counter()
+        if report.changed_item_ids:
+            ws.reindex_ids(report.changed_item_ids)
     return report, time.perf_counter() - started
 
 

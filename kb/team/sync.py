@@ -163,17 +163,22 @@ def push(local: Connection, server: Connection, member: str, role: str, report: 
     report.up["suggestions"] = _push_insert(server, sg, [_row(r, sg, skip=("id",)) for r in local.execute(
         select(sg).where(sg.c.status == "open"))], "uid")
     if role == "expert":
+        st = JourneyStage.__table__
+        for r in local.execute(select(st)):
+            server.execute(pg_insert(st).values(**_row(r, st)).on_conflict_do_update(
+                index_elements=["key"], set_={"label": r.label, "description": r.description, "position": r.position}))
         report.up["content edits"] = _push_content(local, server, member, report)
 
 
 # ---------------------------------------------------------------- down
 def _pull_items(local: Connection, server: Connection, role: str) -> list[str]:
     it, iv = Item.__table__, ItemVersion.__table__
-    query = select(it.c.id, it.c.version)
+    query = select(it.c.id, it.c.version, it.c.updated_at)
     if role != "expert":
         query = query.where(it.c.status.in_(("published", "archived")))
-    remote = dict(server.execute(query).all())
-    mine = dict(local.execute(select(it.c.id, it.c.version)).all())
+    # Version AND save time: two laptops that each saved v2 of an item hold different v2s.
+    remote = {r.id: (r.version, r.updated_at) for r in server.execute(query)}
+    mine = {r.id: (r.version, r.updated_at) for r in local.execute(select(it.c.id, it.c.version, it.c.updated_at))}
     changed = sorted(i for i, v in remote.items() if mine.get(i) != v)
     for chunk in _chunks(changed):
         rows = server.execute(select(it).where(it.c.id.in_(chunk))).all()
@@ -187,7 +192,7 @@ def _pull_items(local: Connection, server: Connection, role: str) -> list[str]:
                 local.execute(it.insert().values(**values))
         if versions:
             local.execute(iv.insert(), [_row(v, iv, skip=("id",)) for v in versions])
-    _set_state(local, BASES_KEY, json.dumps(remote))
+    _set_state(local, BASES_KEY, json.dumps({i: v[0] for i, v in remote.items()}))
     return changed
 
 
