@@ -16,8 +16,10 @@ EA_PG_PORT="${EA_PG_PORT:-55432}"
 EA_PG_RUN=""
 [ "$(id -u)" = 0 ] && { chown postgres "$EA_PG_DIR"; EA_PG_RUN="runuser -u postgres --"; }
 $EA_PG_RUN "$EA_PG_BIN/initdb" -D "$EA_PG_DIR/data" -U postgres -A trust >/dev/null
-$EA_PG_RUN "$EA_PG_BIN/pg_ctl" -D "$EA_PG_DIR/data" -l "$EA_PG_DIR/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $EA_PG_PORT -k $EA_PG_DIR" start >/dev/null
+# Settings in the cluster's own config, so a test can stop and restart it with a plain `pg_ctl start`.
+printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\n" "$EA_PG_PORT" "$EA_PG_DIR" \
+  >> "$EA_PG_DIR/data/postgresql.conf"
+$EA_PG_RUN "$EA_PG_BIN/pg_ctl" -D "$EA_PG_DIR/data" -l "$EA_PG_DIR/log" -w start >/dev/null
 ea_pg_stop() { $EA_PG_RUN "$EA_PG_BIN/pg_ctl" -D "$EA_PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$EA_PG_DIR"; }
 trap ea_pg_stop EXIT
 export EXPERT_ANSWERS_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$EA_PG_PORT/postgres"

@@ -6,12 +6,15 @@ functions; only the items whose version changed are reindexed (no full rebuild).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 import time
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from kb.models import AnswerLogEntry, Item, SyncState
 from kb.team import sync as team_sync
@@ -22,8 +25,12 @@ ProgressFn = Callable[[str, int, int], None]
 SERVER_KEY, MEMBER_KEY, ROLE_KEY = "server_url", "member", "role"
 
 
-class NotJoinedError(RuntimeError):
+class NotJoinedError(ValueError):
     """This home has not joined a team (``kb team join URL --as NAME --role …``)."""
+
+
+class ServerUnreachableError(ValueError):
+    """The server could not be reached or went away mid-sync; rerunning sync later is safe."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> tuple[te
     with ws._index_follows():
         try:
             report = team_sync.sync(ws.store.engine, server, member=team.member, role=team.role, progress=progress)
+        except OperationalError as exc:  # offline or server down: nothing half-written, retry later
+            raise ServerUnreachableError(f"team server {team.url} unreachable: {exc.orig}") from exc
         finally:
             server.dispose()
         started = time.perf_counter()
@@ -113,3 +122,15 @@ def follow_other_writers(ws: Workspace, since: datetime | None) -> tuple[list[st
     if since is not None:
         ws.reindex_ids(ids)
     return (ids if since is not None else []), max(r[1] for r in rows)
+
+
+@contextmanager
+def team_session(ws: Workspace) -> Iterator[Session]:
+    """A read session on the team server with this member's role: reports over the whole team's data."""
+    team = settings(ws)
+    engine = team_sync.server_engine(team.url, connect_args(ws.home.root))
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()

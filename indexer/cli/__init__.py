@@ -14,6 +14,7 @@ from kb import __version__
 
 from indexer.cli import admin_cmds, content_cmds, journey_cmds, report_cmds, search_cmds
 from indexer.cli import curation_cmds
+from indexer.cli import team_cmds
 from indexer.cli.output import error
 from indexer.engine.search_index import IndexBusyError
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     search_cmds.register(sub)
     admin_cmds.register(sub)
     report_cmds.register(sub)
+    team_cmds.register(sub)
     curation_cmds.register(sub)
     return parser
 

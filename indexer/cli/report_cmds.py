@@ -13,6 +13,7 @@ from rich.table import Table
 
 from kb.services import gaps, reports
 
+from indexer.app.sync import team_session
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json
 
@@ -44,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     add_json(p)
     p.add_argument("--csv", metavar="FILE", help="also write the report to FILE as CSV")
+    p.add_argument("--team", action="store_true", help="report over the team server's data (after `kb team join`)")
     return p
 
 
@@ -55,7 +57,7 @@ def _window(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace, name: str, build: Callable[[Any], Any]) -> Any:
     ws = open_workspace(args)
-    with ws.store.session() as s:
+    with (team_session(ws) if args.team else ws.store.session()) as s:
         data = build(s)
     if args.csv:
         n = reports.write_report_csv(name, data, args.csv)

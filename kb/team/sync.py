@@ -42,9 +42,12 @@ class SyncReport:
 
 
 def _fault(point: str) -> None:
-    """Kill this process at ``point`` when the test hook names it (a real crash, not an exception)."""
-    if os.environ.get(FAULT_ENV) == point:
+    """Kill (or pause) this process at ``point`` when the test hook names it: a real crash, not an exception."""
+    hook = os.environ.get(FAULT_ENV)
+    if hook == point:
         os.kill(os.getpid(), signal.SIGKILL)
+    elif hook == f"pause:{point}":  # the test stops the server meanwhile, then sends SIGCONT
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def _row(obj_row: Any, table: Any, skip: Iterable[str] = ()) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 PG_ENV = "EXPERT_ANSWERS_TEST_PG_URL"
 
@@ -31,7 +32,7 @@ def pg_url() -> Iterator[str]:
     """Superuser URL of a brand-new database, dropped afterwards."""
     base = admin_url()
     name = f"ea_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)  # survives a server restart
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
