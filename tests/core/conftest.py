@@ -1,16 +1,28 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from kb.paths import Home
 from kb.store import Store
+from tests.team.conftest import pg_url  # noqa: F401  (fixture, used by the postgresql backend)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(Home(tmp_path / "home"))
+# With a real PostgreSQL available (.ci/postgres.sh), every storage/reports test also runs against it.
+BACKENDS = ["sqlite", "postgresql"] if os.environ.get("EXPERT_ANSWERS_TEST_PG_URL") else ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "sqlite":
+        s = Store(Home(tmp_path / "home"))
+        yield s
+        s.close()
+        return
+    url = request.getfixturevalue("pg_url")
+    s = Store(Home(tmp_path / "home"), url=url)
     yield s
     s.close()
 
