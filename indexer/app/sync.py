@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from kb.models import AnswerLogEntry, Item, SyncState
+from kb.models import Item, SyncState
 from kb.team import sync as team_sync
 from kb.team.credentials import connect_args
 from indexer.workspace import Workspace
@@ -46,7 +46,8 @@ class SyncStatus:
 
     joined: bool
     last_sync: datetime | None
-    log_entries: int
+    pending_up: dict[str, int]
+    online: bool | None  # None: not checked (``status(ws, probe=False)``)
 
 
 def _get(ws: Workspace, key: str) -> str | None:
@@ -94,15 +95,23 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> tuple[te
     return report, time.perf_counter() - started
 
 
-def status(ws: Workspace) -> SyncStatus:
-    with ws.store.session() as s:
-        count = s.scalar(select(func.count()).select_from(AnswerLogEntry)) or 0
+def status(ws: Workspace, *, probe: bool = False) -> SyncStatus:
+    """Last sync time, records waiting to go up, and (with ``probe``) whether the server answers now."""
     try:
-        settings(ws)
-        joined = True
+        team = settings(ws)
     except NotJoinedError:
-        joined = False
-    return SyncStatus(joined, team_sync.last_sync(ws.store.engine), count)
+        return SyncStatus(False, None, team_sync.pending(ws.store.engine), None)
+    online = None
+    if probe:
+        engine = team_sync.server_engine(team.url, {**connect_args(ws.home.root), "connect_timeout": "3"})
+        try:
+            with engine.connect():
+                online = True
+        except OperationalError:
+            online = False
+        finally:
+            engine.dispose()
+    return SyncStatus(True, team_sync.last_sync(ws.store.engine), team_sync.pending(ws.store.engine), online)
 
 
 def follow_other_writers(ws: Workspace, since: datetime | None) -> tuple[list[str], datetime | None]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kb.models import (AnswerLogEntry, AnswerLogItem, Deal, Gap, Item, ItemVersion, JourneyStage, StageEvent,
@@ -28,8 +28,11 @@ from kb.models import (AnswerLogEntry, AnswerLogItem, Deal, Gap, Item, ItemVersi
 
 ProgressFn = Callable[[str, int, int], None]
 FAULT_ENV = "EXPERT_ANSWERS_SYNC_FAULT"  # test hook: SIGKILL ourselves at the named point
-BASES_KEY, LAST_SYNC_KEY = "base_versions", "last_sync"
+BASES_KEY, LAST_SYNC_KEY, PUSHED_KEY = "base_versions", "last_sync", "pushed_upto"
 _CHUNK = 1000
+#: Append-only tables whose new rows count as "pending up" until a sync succeeds (by local id).
+_PENDING = {"log entries": AnswerLogEntry.__table__, "gaps": Gap.__table__,
+            "stage events": StageEvent.__table__, "suggestions": Suggestion.__table__}
 
 
 @dataclass
@@ -231,6 +234,8 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
          progress: ProgressFn = lambda *_: None) -> SyncReport:
     """Push (one server transaction) then pull (one local transaction); safe to rerun after any failure."""
     report = SyncReport()
+    with local_engine.connect() as local:  # what exists now is what this push covers
+        pushed = {name: local.execute(select(func.max(t.c.id))).scalar() or 0 for name, t in _PENDING.items()}
     _fault("before_push")
     progress("up", 0, 2)
     with local_engine.connect() as local, server.begin() as remote:
@@ -243,8 +248,17 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
         _fault("during_pull")
         report.finished_at = utcnow()
         _set_state(local, LAST_SYNC_KEY, report.finished_at.isoformat())
+        _set_state(local, PUSHED_KEY, json.dumps(pushed))
     progress("done", 2, 2)
     return report
+
+
+def pending(local_engine: Engine) -> dict[str, int]:
+    """Records created on this laptop since the last successful sync (what a status indicator shows)."""
+    with local_engine.connect() as local:
+        upto = json.loads(_state(local, PUSHED_KEY, "{}"))
+        return {name: local.execute(select(func.count()).select_from(t).where(t.c.id > upto.get(name, 0))).scalar() or 0
+                for name, t in _PENDING.items()}
 
 
 def last_sync(local_engine: Engine) -> datetime | None:

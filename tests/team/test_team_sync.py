@@ -37,8 +37,11 @@ def test_three_homes_share_content_and_count_every_entry_once(pg_url: str, tmp_p
             for k in range(n):
                 answer_log.add_entry(s, f"{name} question {k}", deal_id="acme", item_ids=["sso-okta"], rep=name)
             answer_log.add_entry(s, f"{name} unanswered", deal_id="acme", rep=name)
+    assert app_sync.status(rep1).pending_up["log entries"] == 4
     for rep in (rep1, rep2, rep1, rep2):
         app_sync.sync_home(rep)
+    st = app_sync.status(rep1, probe=True)
+    assert st.joined and st.online and st.last_sync and st.pending_up["log entries"] == 0
 
     engine = server_engine(pg_url)
     with Session(engine) as s:
@@ -82,3 +85,23 @@ def test_the_same_item_edited_on_two_expert_laptops_keeps_both(pg_url: str, tmp_
         assert s.scalar(select(func.count()).select_from(Suggestion)) == 1
     a.close()
     b.close()
+
+
+def test_direct_mode_index_follows_another_writer(pg_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two laptops pointed straight at the server database: each index follows the other's saves."""
+    from indexer.workspace import SEED_NONE, Workspace
+
+    monkeypatch.setenv("EXPERT_ANSWERS_DB_URL", pg_url)
+    one = Workspace.open(tmp_path / "one", seed=SEED_NONE)
+    two = Workspace.open(tmp_path / "two", seed=SEED_NONE)
+    for n in range(5):
+        one.save_item(qa(f"other-{n}", f"Other question number {n}?", "Yes."))
+    _, mark = app_sync.follow_other_writers(two, None)
+    two.rebuild_index()
+    one.save_item(qa("gdpr", "Are you GDPR compliant?", "Yes, with an EU data processing addendum."))
+    assert two.search("GDPR").hits == []
+    ids, mark = app_sync.follow_other_writers(two, mark)
+    assert ids == ["gdpr"] and [h.id for h in two.search("GDPR").hits] == ["gdpr"]
+    assert app_sync.follow_other_writers(two, mark)[0] == []
+    one.close()
+    two.close()
