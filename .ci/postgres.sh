@@ -24,3 +24,5 @@ ea_pg_stop() { $EA_PG_RUN "$EA_PG_BIN/pg_ctl" -D "$EA_PG_DIR/data" -m fast stop 
 trap ea_pg_stop EXIT
 export EXPERT_ANSWERS_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$EA_PG_PORT/postgres"
 export EXPERT_ANSWERS_TEST_PG_DATA="$EA_PG_DIR/data" EXPERT_ANSWERS_TEST_PG_BIN="$EA_PG_BIN" EXPERT_ANSWERS_TEST_PG_RUN="$EA_PG_RUN"
+# .ci/run is CI by definition: make the tests' PostgreSQL fixture fail (never skip) if the URL went missing.
+export CI="${CI:-true}"
