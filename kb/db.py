@@ -41,6 +41,15 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def head_revision() -> str:
+    """The schema revision this code expects (the newest migration)."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to head; upgrades only ever add, so a user's data survives."""
     cfg = alembic_config(engine)

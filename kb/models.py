@@ -6,6 +6,7 @@ PostgreSQL for teams. Answer-log entries and stage events are append-only by des
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -15,6 +16,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_uid() -> str:
+    """A globally unique id: what makes a record the same row on every laptop and on the team server."""
+    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):
@@ -59,6 +65,7 @@ class ItemVersion(Base):
 
     __tablename__ = "item_versions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, unique=True, index=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]] = mapped_column()
@@ -91,6 +98,7 @@ class StageEvent(Base):
 
     __tablename__ = "stage_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, unique=True, index=True)
     deal_id: Mapped[str] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
     from_stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
     to_stage: Mapped[str] = mapped_column(String(40))
@@ -117,6 +125,7 @@ class AnswerLogEntry(Base):
 
     __tablename__ = "answer_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, unique=True, index=True)
     question: Mapped[str] = mapped_column(Text)
     deal_id: Mapped[str | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
     stage: Mapped[str] = mapped_column(String(40), index=True)
@@ -143,6 +152,7 @@ class AnswerLogItem(Base):
 class Gap(Base):
     __tablename__ = "gaps"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, unique=True, index=True)
     question: Mapped[str] = mapped_column(Text)
     log_entry_id: Mapped[int | None] = mapped_column(ForeignKey("answer_log.id", ondelete="SET NULL"), nullable=True)
     deal_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
@@ -162,6 +172,7 @@ class Suggestion(Base):
 
     __tablename__ = "suggestions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, unique=True, index=True)
     item_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     snapshot: Mapped[dict[str, Any]] = mapped_column()
@@ -189,3 +200,23 @@ class FileSync(Base):
     synced_hash: Mapped[str] = mapped_column(String(64))
     synced_version: Mapped[int] = mapped_column(Integer)
     synced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SyncState(Base):
+    """Small facts about this home's team sync (last sync time, server URL, member name)."""
+
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SharedFile(Base):
+    """A team-wide file kept on the server, such as the experts' synonyms list: experts publish it,
+    every laptop pulls it into its home. ``sha`` tells a laptop whether its copy is current."""
+
+    __tablename__ = "shared_files"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    sha: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")

@@ -10,13 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
 
 from kb.services import report_csv, reports
 from kb.services.reports import BUCKETS, LOOP_LOOKBACK_DAYS
 
 from indexer.app.journey import stage_labels
+from indexer.app.sync import read_team
 from indexer.app.workspace import Workspace
+
+T = TypeVar("T")
 
 __all__ = ["BUCKETS", "LOOP_LOOKBACK_DAYS", "Insight", "report", "report_rows", "write_csv"]
 
@@ -33,7 +39,12 @@ class Insight:
     loops: list[reports.DealLoops]
 
 
-def insight(ws: Workspace) -> Insight:
+def _read(ws: Workspace, build: Callable[[Session], T], team: bool) -> T:
+    """On this laptop's home, or (``team``) on the team server with this member's own role."""
+    return read_team(ws, build) if team else ws.run(build)
+
+
+def insight(ws: Workspace, *, team: bool = False) -> Insight:
     def read(s):  # type: ignore[no-untyped-def]
         return Insight(
             labels={},
@@ -44,7 +55,7 @@ def insight(ws: Workspace) -> Insight:
             loops=reports.loops(s),
         )
 
-    data = ws.run(read)
+    data = _read(ws, read, team)
     return Insight(stage_labels(ws), data.summary, data.over_time, data.top, data.items, data.loops)
 
 
@@ -58,6 +69,7 @@ def report(
     limit: int | None = 10,
     bucket: str = "week",
     status: str | None = "open",
+    team: bool = False,
 ) -> Any:
     """One named report: stages, questions, over-time, items, loops or gaps."""
     window = {"since": since, "until": until}
@@ -79,7 +91,7 @@ def report(
             return reports.group_gaps(s, status)
         raise ValueError(f"unknown report {name!r}")
 
-    return ws.run(build)
+    return _read(ws, build, team)
 
 
 def report_rows(name: str, data: Any) -> tuple[list[str], list[list[Any]]]:

@@ -145,15 +145,21 @@ class Workspace:
         return n
 
     @contextmanager
-    def _index_follows(self) -> Iterator[None]:
+    def _index_follows(self, unchanged_on: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
         """Mark the home while a database write has not reached the index yet.
 
         If the process dies in between (SIGKILL, power loss), the marker survives and the next
-        open rebuilds the index from the database, which stays the source of truth.
+        open rebuilds the index from the database, which stays the source of truth. Exceptions in
+        ``unchanged_on`` are known to leave the database untouched (a sync whose server went
+        away), so they need no rebuild.
         """
         marker = self.home.pending_marker(os.getpid())
         marker.touch()
-        yield  # on an exception the marker stays: the next start rebuilds rather than trusts
+        try:
+            yield  # on another exception the marker stays: the next start rebuilds rather than trusts
+        except unchanged_on:
+            marker.unlink(missing_ok=True)
+            raise
         marker.unlink(missing_ok=True)
 
     def _reindex(self, records: Iterable[ItemRecord]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from kb import __version__
 
 from indexer.app.errors import USER_ERRORS
-from indexer.cli import admin_cmds, content_cmds, curation_cmds, journey_cmds, measure_cmds, report_cmds, search_cmds
+from indexer.cli import admin_cmds, content_cmds, curation_cmds, journey_cmds, measure_cmds, report_cmds, search_cmds, team_cmds
 from indexer.cli.output import error
 
 
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     measure_cmds.register(sub)
     admin_cmds.register(sub)
     report_cmds.register(sub)
+    team_cmds.register(sub)
     curation_cmds.register(sub)
     return parser
 

@@ -42,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     add_json(p)
     p.add_argument("--csv", metavar="FILE", help="also write the report to FILE as CSV")
+    p.add_argument("--team", action="store_true", help="report over the team server's data (after `kb team join`)")
     return p
 
 
@@ -52,7 +53,7 @@ def _window(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace, name: str, **options: Any) -> Any:
-    data = insight.report(open_workspace(args), name, **options)
+    data = insight.report(open_workspace(args), name, team=args.team, **options)
     if args.csv:
         n = insight.write_csv(name, data, args.csv)
         print(f"Wrote {n} rows to {args.csv}", file=sys.stderr)
