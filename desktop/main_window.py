@@ -24,9 +24,9 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
-from desktop import content_actions, curation, journey, window_state
+from desktop import content_actions, curation, journey, team_sync, window_state
 from desktop.actions import KEYBOARD_MAP, build_actions
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
@@ -102,6 +102,10 @@ class MainWindow(QMainWindow):
         curation.install(self, lambda: self.ws)  # editor, history, stale/suggestions/gaps
         self.content_jobs = content_actions.install(self, self.content_menu)  # import, rebuild
         self.meaning = MeaningIndex(self, self.meaning_label)  # vectors, in the background
+        self.team_label = QLabel(self)
+        self.team_label.setObjectName("teamStatus")
+        self.statusBar().addPermanentWidget(self.team_label)
+        self.team = team_sync.install(self, self.team_label)  # Team menu, indicator, automatic sync
         self._restore_settings()
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -148,6 +152,7 @@ class MainWindow(QMainWindow):
         self.search.set_workspace(ws)
         self.refresh_overview()
         self.meaning.catch_up()
+        self.team.start()
         self.workspaceReady.emit()
 
     def show_progress(self, done: int, total: int, label: str) -> None:
@@ -375,6 +380,7 @@ class MainWindow(QMainWindow):
         self.search.timer.stop()
         self.suggestions_timer.stop()
         self.meaning.shutdown()
+        self.team.shutdown()
         self.writer.shutdown()
         self.reads.shutdown(cancel_pending=True)
 

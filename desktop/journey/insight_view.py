@@ -29,6 +29,7 @@ from desktop.journey.chart import StageChart
 from desktop.journey.models import RowsModel, StageFiguresModel
 from desktop.workers import Runner, describe
 from indexer.app import insight as insight_app
+from indexer.app import sync as app_sync
 from indexer.app.changes import Changes
 from indexer.app.insight import report_rows
 from indexer.app.journey import label_of
@@ -123,12 +124,21 @@ class InsightWindow(QWidget):
         self.export_btn.clicked.connect(self._export_dialog)
         self.export_btn.setEnabled(False)
         self.status = QLabel("Loading…", self)
+        self.scope = QComboBox(self)
+        self.scope.setAccessibleName("Whose data")
+        self.scope.addItem("This laptop", False)
+        self.scope.addItem("Whole team (server)", True)
+        self.scope.setEnabled(False)  # until the home is known to have joined a team
+        self.scope.setToolTip("Join a team server (Team menu) to report over every rep's questions")
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
+        top.addWidget(self.scope)
         top.addWidget(self.export_btn)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        self._reads.submit(app_sync.status, workspace, on_done=self._team_known)
 
     @staticmethod
     def _bar(label: str, combo: QComboBox) -> QHBoxLayout:
@@ -139,9 +149,19 @@ class InsightWindow(QWidget):
         return row
 
     # -- data ------------------------------------------------------------------------------------
+
+    def _team_known(self, st: app_sync.SyncStatus) -> None:
+        if st.joined:
+            self.scope.setEnabled(True)
+            self.scope.setToolTip(f"Whole team: read from {st.url} as {st.member}")
+
+    def team_scope(self) -> bool:
+        return bool(self.scope.currentData())
+
     def refresh(self) -> None:
-        self.status.setText("Loading…")
-        self._reads.submit(insight_app.insight, self.workspace, on_done=self._on_loaded, on_failed=self._fail)
+        team = self.team_scope()
+        self.status.setText("Loading the team's data from the server…" if team else "Loading…")
+        self._reads.submit(insight_app.insight, self.workspace, team=team, on_done=self._on_loaded, on_failed=self._fail)
 
     def _on_loaded(self, data: insight_app.Insight) -> None:
         self.data = data
@@ -170,7 +190,8 @@ class InsightWindow(QWidget):
         self._show_questions()
         self._filter_items()
         total = sum(f.questions for f in data.summary.values())
-        self.status.setText(f"{total} questions logged · {len(data.loops)} deals looped back")
+        scope = " across the team" if self.team_scope() else ""
+        self.status.setText(f"{total} questions logged{scope} · {len(data.loops)} deals looped back")
         self.export_btn.setEnabled(True)
         self.loaded.emit()
 
