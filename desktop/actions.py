@@ -92,5 +92,6 @@ KEYBOARD_MAP = """
 <tr><td><b>Ctrl+N</b></td><td>New deal</td></tr>
 <tr><td><b>Ctrl+Shift+S</b></td><td>Rank by deal stage on/off</td></tr>
 <tr><td><b>F5</b></td><td>Refresh deals and counts</td></tr>
+<tr><td><b>Ctrl+Shift+Y</b></td><td>Sync with the team server now</td></tr>
 </table>
 """

@@ -30,7 +30,9 @@ def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
     why = ws.index.semantic.unavailable()
     if why:
         raise EmbeddingUnavailable(why)
-    return ws.index.semantic.embed_pending(progress)
+    embedded = ws.index.semantic.embed_pending(progress)
+    ws.index.warm_meaning()
+    return embedded
 
 
 def status(ws: Workspace) -> str:

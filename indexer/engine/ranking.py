@@ -9,6 +9,7 @@ teaching them to Whoosh's matchers. Scores come from :mod:`indexer.engine.scorer
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +41,12 @@ MIN_DUPLICATE_WORDS = 12
 #: Hybrid search: candidates taken from each ranking, and reciprocal-rank fusion's constant and
 #: weights (measured on shared/eval/dev: docs/measurements.md).
 FUSION_DEPTH = 100
+#: "rrf" (reciprocal ranks) or "weighted" (min-max normalised scores, SCORE_MIX of them from words).
+FUSION = "rrf"
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.0
+SCORE_MIX = 0.3
 #: Below this cosine an item is not "about" the question at all: gibberish ("zzqxv") and off-topic
 #: questions reach 0.07–0.21 against the demo content, real questions 0.29 and up. Without a floor,
 #: meaning search would always return something, and "no answer → Ctrl+G files a gap" would be lost.
@@ -51,6 +55,26 @@ MIN_SIMILARITY = 0.25
 CANDIDATE_FACTOR = 3
 MIN_CANDIDATES = 30
 MAX_CANDIDATES = 2000
+
+
+def _normalised(pairs: list[tuple[float, int]]) -> dict[int, float]:
+    if not pairs:
+        return {}
+    hi, lo = max(v for v, _d in pairs), min(v for v, _d in pairs)
+    span = (hi - lo) or 1.0
+    return {d: (v - lo) / span for v, d in pairs}
+
+
+def _weighted(lexical: list[tuple[float, int]], semantic: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """Score fusion: each side's scores min-max normalised over its own candidates, then mixed."""
+    lex, sem = _normalised(lexical), _normalised(semantic)
+    fused = {d: SCORE_MIX * lex.get(d, 0.0) + (1 - SCORE_MIX) * sem.get(d, 0.0) for d in lex.keys() | sem.keys()}
+    return sorted(((v, d) for d, v in fused.items()), key=lambda t: (-t[0], t[1]))
+
+
+def semantic_depth(limit: int) -> int:
+    """How many nearest items to ask the vectors for: enough for the fusion after filtering."""
+    return 2 * max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES, FUSION_DEPTH)
 
 
 def make_weighting() -> scoring.WeightingModel:
@@ -139,14 +163,14 @@ class Ranker:
         filters: SearchFilters,
         include_drafts: bool,
         stage_boost: tuple[str, ...],
-        query_vector: np.ndarray | None = None,
+        neighbours: Future[list[tuple[str, float]]] | None = None,
         *,
         semantic_only: bool = False,
     ) -> tuple[list[Hit], str | None]:
         parsed = parse_text(text)
         reader = s.reader()
         plan = build_plan(parsed, s, self.index.synonyms)
-        if plan.is_empty() and filters.is_empty() and query_vector is None:
+        if plan.is_empty() and filters.is_empty() and neighbours is None:
             return [], plan.suggestion
         sc = self.index.fast_scorer(s)
         allowed = self._allowed(sc, filters, plan.filters, include_drafts)
@@ -174,9 +198,9 @@ class Ranker:
             ]
 
         n = max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
-        if query_vector is not None:
+        if neighbours is not None:
             lexical = [] if semantic_only or not plan.clauses else top_k(scores, allowed, max(n, FUSION_DEPTH))
-            cands = self._fused(reader, lexical, allowed, query_vector, max(n, FUSION_DEPTH))[:n]
+            cands = self._fused(sc, lexical, allowed, neighbours.result(), max(n, FUSION_DEPTH))[:n]
             groups = self._rank(s, cands, exact, stage_boost)
         else:
             while True:
@@ -193,7 +217,8 @@ class Ranker:
         return hits, plan.suggestion
 
     def _fused(
-        self, reader: Any, lexical: list[tuple[float, int]], allowed: np.ndarray, query_vector: np.ndarray, depth: int
+        self, sc: FastScorer, lexical: list[tuple[float, int]], allowed: np.ndarray,
+        neighbours: list[tuple[str, float]], depth: int,
     ) -> list[tuple[float, int]]:
         """Reciprocal-rank fusion of the word ranking and the meaning ranking, by document number.
 
@@ -201,18 +226,16 @@ class Ranker:
         query; ranks fuse without tuning and a strong match on either side still surfaces.
         """
         semantic: list[int] = []
-        for item_id, sim in self.index.vectors.nearest(query_vector, depth * 2):
-            if sim < MIN_SIMILARITY:
-                break
-            try:
-                docs = reader.postings("id", item_id).all_ids()
-            except Exception:  # noqa: BLE001 - TermNotFound: embedded but not (yet) indexed
-                continue
-            live = [d for d in docs if d < len(allowed) and allowed[d]]
-            if live:
-                semantic.append(live[-1])
+        sims: list[float] = []
+        close = [(item_id, sim) for item_id, sim in neighbours if sim >= MIN_SIMILARITY]
+        for d, (_i, sim) in zip(sc.docs_of_ids([i for i, _s in close], allowed), close, strict=True):
+            if d is not None:  # None: embedded but not (yet) indexed, or filtered out
+                semantic.append(d)
+                sims.append(sim)
                 if len(semantic) >= depth:
                     break
+        if FUSION == "weighted":
+            return _weighted(lexical, list(zip(sims, semantic, strict=True)))
         fused: dict[int, float] = {}
         for r, (_score, d) in enumerate(lexical):
             fused[d] = fused.get(d, 0.0) + LEXICAL_WEIGHT / (RRF_K + r + 1)

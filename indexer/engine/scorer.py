@@ -52,6 +52,7 @@ class PostingsCache:
         self._data: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
         self._lengths: dict[tuple[str, str], np.ndarray] = {}
+        self._ids: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
         self._lock = threading.Lock()
 
     def lengths(self, seg_id: str, field: str, load) -> np.ndarray:
@@ -64,6 +65,20 @@ class PostingsCache:
                 if len(self._lengths) > 512:
                     self._lengths.clear()
                 self._lengths[key] = found
+        return found
+
+    def id_map(self, seg_id: str, load) -> dict[str, tuple[int, int]]:
+        """Per-segment item id → (first, last) local doc number, read from the id field's term
+        infos once for the segment's lifetime: the meaning side of a search names items by id,
+        and looking each up through Whoosh costs ~40 ms per query at 87k items in 11 segments."""
+        key = (seg_id, "\0ids")
+        found = self._ids.get(key)
+        if found is None:
+            found = load()
+            with self._lock:
+                if len(self._ids) > 256:
+                    self._ids.clear()
+                self._ids[key] = found
         return found
 
     def get(self, key: tuple[str, str, str]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -184,6 +199,27 @@ class FastScorer:
             return parts_i[0], parts_t[0]
         return np.concatenate(parts_i), np.concatenate(parts_t)
 
+    def docs_of_ids(self, item_ids: Sequence[str], allowed: np.ndarray) -> list[int | None]:
+        """The allowed (live, filtered) global doc number of each item id, or None."""
+        maps = [(self.cache.id_map(seg_id, lambda leaf=leaf: _segment_ids(leaf)), leaf, offset)
+                for leaf, offset, seg_id in self.leaves]  # fmt: skip
+        out: list[int | None] = []
+        for item_id in item_ids:
+            found = None
+            for ids, leaf, offset in reversed(maps):  # newest segment first: a re-save lives there
+                span = ids.get(item_id)
+                if span is None:
+                    continue
+                first, last = span
+                docs = [first + offset] if first == last else \
+                    [d + offset for d in _decode(leaf, "id", item_id)[0].tolist()]
+                live = [d for d in docs if d < len(allowed) and allowed[d]]
+                if live:
+                    found = live[-1]
+                    break
+            out.append(found)
+        return out
+
     def doc_frequency(self, field: str, term: str) -> int:
         return self.reader.doc_frequency(field, term)
 
@@ -228,6 +264,13 @@ class FastScorer:
         if len(arr):
             mask[arr[arr < self.maxdoc]] = True
         return mask
+
+
+def _segment_ids(leaf: IndexReader) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for text, info in leaf.iter_field("id"):
+        out[text.decode("utf-8") if isinstance(text, bytes) else text] = (info.min_id(), info.max_id())
+    return out
 
 
 def _segment_lengths(leaf: IndexReader, field: str) -> np.ndarray:

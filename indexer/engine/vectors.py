@@ -60,14 +60,36 @@ class VectorStore:
         self._lock = threading.RLock()
         self.ids: list[str] = []
         self.hashes: list[str] = []
-        self.matrix = np.zeros((0, DIM), dtype=np.float32)
+        self._buf = np.zeros((0, DIM), dtype=np.float32)  # rows [0, len(ids)) are in use
         self.row: dict[str, int] = {}
         #: id → (text, hash) still to embed.
         self.pending: dict[str, tuple[str, str]] = {}
         #: True once the store was compared with every item (a rebuild or a reconcile): before
         #: that, ``pending`` cannot tell whether items are missing, so search stays lexical.
         self.reconciled = False
+        #: Rows changed in memory and not saved yet (copies of known texts, deletions): written with
+        #: the next save, which every embedding pass ends with, even when it embedded nothing.
+        self.dirty = False
         self._load()
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The vectors in use, one row per id (a view: no copy)."""
+        return self._buf[: len(self.ids)]
+
+    @matrix.setter
+    def matrix(self, value: np.ndarray) -> None:
+        self._buf = np.ascontiguousarray(value, dtype=np.float32)
+
+    def _append(self, vectors: np.ndarray) -> None:
+        """Room for more rows, grown by half again when full: filling 87k items batch by batch
+        copies the matrix a few dozen times, not once per batch (2,700 copies of up to 133 MB)."""
+        used, need = len(self.ids), len(self.ids) + len(vectors)
+        if need > len(self._buf):
+            grown = np.empty((max(need, int(len(self._buf) * 1.5), 64), DIM), dtype=np.float32)
+            grown[:used] = self._buf[:used]
+            self._buf = grown
+        self._buf[used:need] = vectors
 
     # -- persistence -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -94,12 +116,14 @@ class VectorStore:
                                 encoding="utf-8")  # fmt: skip
             os.replace(tmp_vec, self.root / "vectors.npy")
             os.replace(tmp_meta, self.root / "meta.json")
+            self.dirty = False
 
     # -- following the index -------------------------------------------------------------------
     def upsert(self, records: Iterable[ItemRecord]) -> int:
         """Queue changed texts for embedding; returns how many now wait."""
         with self._lock:
             known = {h: n for n, h in enumerate(self.hashes)}
+            copies: dict[str, tuple[str, int]] = {}
             for record in records:
                 text = item_text(record)
                 h = text_hash(text)
@@ -108,10 +132,13 @@ class VectorStore:
                     self.pending.pop(record.id, None)
                     continue
                 if h in known:  # the same text is embedded already (a copy, a duplicate)
-                    self._put(record.id, h, self.matrix[known[h]])
+                    copies[record.id] = (h, known[h])
                     self.pending.pop(record.id, None)
                     continue
                 self.pending[record.id] = (text, h)
+            if copies:  # one stack for the batch, not one per item
+                ids = list(copies)
+                self._put_many(ids, [copies[i][0] for i in ids], self.matrix[[copies[i][1] for i in ids]])
             return len(self.pending)
 
     def delete(self, ids: Iterable[str]) -> None:
@@ -121,38 +148,30 @@ class VectorStore:
                 self.pending.pop(i, None)
             keep = [n for n, i in enumerate(self.ids) if i not in gone]
             if len(keep) != len(self.ids):
+                kept = self.matrix[keep]  # before the ids shrink: the view is sized by them
                 self.ids = [self.ids[n] for n in keep]
                 self.hashes = [self.hashes[n] for n in keep]
-                self.matrix = self.matrix[keep]
+                self.matrix = kept
                 self.row = {i: n for n, i in enumerate(self.ids)}
+                self.dirty = True
 
     def retain(self, ids: set[str]) -> None:
         """After a rebuild: forget vectors of items the index no longer holds."""
         self.delete([i for i in list(self.row) if i not in ids])
 
-    def _put(self, item_id: str, h: str, vector: np.ndarray) -> None:
-        row = self.row.get(item_id)
-        if row is None:
-            self.row[item_id] = len(self.ids)
-            self.ids.append(item_id)
-            self.hashes.append(h)
-            self.matrix = np.vstack([self.matrix, vector[None, :]]) if len(self.matrix) else vector[None, :].copy()
-        else:
-            self.hashes[row] = h
-            self.matrix[row] = vector
-
     def _put_many(self, ids: list[str], hashes: list[str], vectors: np.ndarray) -> None:
+        self.dirty = True
         new = [n for n, i in enumerate(ids) if i not in self.row]
         for n, i in enumerate(ids):
             if i in self.row:
                 self.hashes[self.row[i]] = hashes[n]
                 self.matrix[self.row[i]] = vectors[n]
         if new:
+            self._append(vectors if len(new) == len(ids) else vectors[new])
             for n in new:
                 self.row[ids[n]] = len(self.ids)
                 self.ids.append(ids[n])
                 self.hashes.append(hashes[n])
-            self.matrix = np.vstack([self.matrix, vectors[new]])
 
     # -- embedding -----------------------------------------------------------------------------
     def embed_pending(self, encode: Encoder, progress: ProgressFn = no_progress) -> int:
@@ -180,7 +199,7 @@ class VectorStore:
                     self.save()
                     last_save = time.monotonic()
         finally:
-            if done:
+            if done or self.dirty:
                 self.save()
         progress(total, total, "Search by meaning ready")
         return done

@@ -31,9 +31,10 @@ def fill(store: VectorStore, root: Path) -> int:
     matrix = np.load(vec_path, mmap_mode="r")
     row = {h: n for n, h in enumerate(meta["hashes"])}
     hits = [(i, h) for i, (_t, h) in list(store.pending.items()) if h in row]
-    if hits:
-        store._put_many([i for i, _h in hits], [h for _i, h in hits], np.asarray(matrix[[row[h] for _i, h in hits]]))
-        for i, _h in hits:
+    for start in range(0, len(hits), 4096):  # in chunks: no 87k-row temporary beside the store
+        chunk = hits[start : start + 4096]
+        store._put_many([i for i, _h in chunk], [h for _i, h in chunk], np.asarray(matrix[[row[h] for _i, h in chunk]]))
+        for i, _h in chunk:
             del store.pending[i]
     return len(hits)
 

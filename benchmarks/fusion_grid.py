@@ -1,0 +1,76 @@
+"""Reciprocal-rank fusion against weighted score fusion, over a grid of their settings, on a BEIR set.
+
+One import and one embedding (from a vector cache when given), then every setting scored with the
+app's own search in one run, lexical-only beside them:
+
+    python benchmarks/fusion_grid.py ../shared/eval/dev --vector-cache /tmp/dev-vectors
+
+Prints one JSON line per setting (nDCG@10, recall@100) and the best setting last. The chosen
+values live in ``indexer/engine/ranking.py``; docs/measurements.md records the grid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import itertools
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indexer.app import semantic  # noqa: E402
+from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
+from indexer.engine import ranking  # noqa: E402
+from indexer.measure import vector_cache  # noqa: E402
+from indexer.measure.evaluation import flattened, load_dataset, score_run  # noqa: E402
+
+RRF = [{"FUSION": "rrf", "RRF_K": k, "LEXICAL_WEIGHT": w, "SEMANTIC_WEIGHT": 1.0}
+       for k, w in itertools.product((20, 60), (0.6, 0.8, 1.0))]  # fmt: skip
+WEIGHTED = [{"FUSION": "weighted", "SCORE_MIX": a} for a in (0.2, 0.3, 0.4, 0.5)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("dataset", type=Path)
+    p.add_argument("--vector-cache", type=Path)
+    args = p.parse_args(argv)
+    ds = load_dataset(args.dataset)
+    defaults = {k: getattr(ranking, k) for k in ("FUSION", "RRF_K", "LEXICAL_WEIGHT", "SEMANTIC_WEIGHT", "SCORE_MIX")}
+    with tempfile.TemporaryDirectory(prefix="kb-fusion-") as tmp:
+        ws = Workspace.open(Path(tmp) / "home", seed=SEED_NONE)
+        try:
+            ws.import_path(args.dataset)
+            semantic.reconcile(ws)
+            if args.vector_cache:
+                vector_cache.fill(ws.index.vectors, args.vector_cache)
+            semantic.prepare(ws)
+            if args.vector_cache:
+                vector_cache.save(ws.index.vectors, args.vector_cache)
+            results = []
+            with threadpool_limits(limits=1, user_api="blas"):
+                lexical = score_run(ds, flattened(functools.partial(ws.search, mode="lexical")))
+                print(json.dumps({"setting": "lexical", "ndcg@10": lexical["ndcg@10"],
+                                  "recall@100": lexical["recall@100"]}), flush=True)  # fmt: skip
+                for setting in RRF + WEIGHTED:
+                    for name, value in {**defaults, **setting}.items():
+                        setattr(ranking, name, value)
+                    m = score_run(ds, flattened(functools.partial(ws.search, mode="hybrid")))
+                    row = {"setting": setting, "ndcg@10": m["ndcg@10"], "recall@100": m["recall@100"]}
+                    results.append(row)
+                    print(json.dumps(row), flush=True)
+            for name, value in defaults.items():
+                setattr(ranking, name, value)
+        finally:
+            ws.close()
+    best = max(results, key=lambda r: r["ndcg@10"])
+    print(json.dumps({"best": best}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
