@@ -48,43 +48,36 @@ class Semantic:
                     f"({self.vectors.coverage():.0%}, {len(self.vectors.pending):,} items to go).")  # fmt: skip
         return "Search by words and meaning."
 
-    def query_vector(self, text: str) -> tuple[np.ndarray | None, str]:
-        """The query's unit vector, or None with the reason search answers by words only."""
+    def words_only(self, text: str) -> str | None:
+        """Why ``text`` cannot be searched by meaning now ("" for an empty text), or None if it can."""
         if not text.strip():
-            return None, ""
+            return ""
         if not self.vectors.ready:
-            return None, self.status()
+            return self.status()
         why = self.unavailable()
-        if why:
-            return None, f"Search by words only: {why}."
+        return f"Search by words only: {why}." if why else None
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The query's unit vector (the last few texts' are cached)."""
         with self._lock:
             cached = self._cache.get(text)
             if cached is not None:
                 self._cache.move_to_end(text)
-                return cached, ""
+                return cached
         vector = embedding.load_model().encode([text])[0]
         with self._lock:
             self._cache[text] = vector
             while len(self._cache) > QUERY_CACHE:
                 self._cache.popitem(last=False)
-        return vector, ""
+        return vector
 
     def neighbours_async(self, text: str, k: int) -> tuple["Future[Neighbours] | None", str]:
         """Start finding the ``k`` items nearest ``text`` in meaning; returns the future, or None
         with the reason search answers by words only."""
-        if not text.strip():
-            return None, ""
-        if not self.vectors.ready:
-            return None, self.status()
-        why = self.unavailable()
-        if why:
-            return None, f"Search by words only: {why}."
-
-        def find() -> Neighbours:
-            vector, _ = self.query_vector(text)
-            return [] if vector is None else self.vectors.nearest(vector, k)
-
-        return _MEANING.submit(find), ""
+        notice = self.words_only(text)
+        if notice is not None:
+            return None, notice
+        return _MEANING.submit(lambda: self.vectors.nearest(self.query_vector(text), k)), ""
 
     def reconcile(self, records: Iterable[ItemRecord]) -> int:
         """Compare the store with every item (after opening a home); returns how many wait."""

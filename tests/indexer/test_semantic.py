@@ -140,3 +140,51 @@ def test_without_the_model_package_search_is_lexical_and_says_so(ws, monkeypatch
     result = search.search(ws, "How often are backups taken?")
     assert result.mode == "lexical" and result.ids()[0] == "backup"
     assert "words only" in result.notice and "not installed" in semantic.status(ws)
+
+
+KILLED_RUN = """
+import sys, time
+from pathlib import Path
+import numpy as np
+from indexer.engine import vectors
+from kb.records import ItemRecord
+
+vectors.CHECKPOINT_S = 0.1
+store = vectors.VectorStore(Path(sys.argv[1]))
+store.upsert([ItemRecord(id=f"q{i}", kind="qa", title=f"Question {i}?", body=f"Answer number {i}.")
+              for i in range(400)])
+
+def encode(texts):
+    time.sleep(0.05)  # a real model's pace, so the kill lands mid-run
+    m = np.ones((len(texts), vectors.DIM), dtype=np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+store.embed_pending(encode)
+"""
+
+
+def test_a_killed_embedding_run_resumes_from_its_last_checkpoint(tmp_path: Path) -> None:
+    """SIGKILL, not a polite cancel: no ``finally`` runs, only the checkpoints survive."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / "vectors"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(root)], cwd=Path(__file__).resolve().parents[2])
+    deadline = time.monotonic() + 60
+    while not (root / "meta.json").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.3)  # a checkpoint or two more
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+
+    again = VectorStore(root)
+    kept = len(again.ids)
+    assert 0 < kept < 400 and len(set(again.ids)) == kept
+    calls: list[int] = []
+    assert again.upsert(_records(400)) == 400 - kept  # only the rest waits…
+    assert again.embed_pending(_fake_encoder(calls)) == 400 - kept == sum(calls)  # …and only it is embedded
+    assert sorted(again.ids, key=lambda i: int(i[1:])) == [f"q{i}" for i in range(400)]
