@@ -80,6 +80,33 @@ def _set_state(local: Connection, key: str, value: str) -> None:
     local.execute(SyncState.__table__.insert().values(key=key, value=value))
 
 
+def _marks(local: Connection) -> dict[str, int]:
+    """Per table, the highest local id known to be on the server: rows above it still go up.
+
+    Kept with the uid of that row: if the row is gone or another (a home restored from an older
+    backup reuses ids), the mark cannot be trusted and the whole table goes up again (the server
+    skips what it has, by uid)."""
+    marks = json.loads(_state(local, PUSHED_KEY, "{}"))
+    out: dict[str, int] = {}
+    for name, t in _PENDING.items():
+        mark = marks.get(name, 0)
+        row_id, uid = (mark, None) if isinstance(mark, int) else (mark[0], mark[1])
+        if row_id and uid is not None:
+            found = local.execute(select(t.c.uid).where(t.c.id == row_id)).scalar()
+            row_id = row_id if found == uid else 0
+        out[name] = row_id
+    return out
+
+
+def _snapshot(local: Connection) -> dict[str, list[Any]]:
+    """The newest row of each table now, as [id, uid]."""
+    out: dict[str, list[Any]] = {}
+    for name, t in _PENDING.items():
+        row = local.execute(select(t.c.id, t.c.uid).order_by(t.c.id.desc()).limit(1)).first()
+        out[name] = [row.id, row.uid] if row else [0, None]
+    return out
+
+
 def server_engine(url: str, connect_args: dict[str, str] | None = None) -> Engine:
     """The member's own connection (own role): no migrations, PostgreSQL's GRANTs decide what it may do."""
     return create_engine(url, connect_args=connect_args or {}, pool_pre_ping=True)
@@ -96,11 +123,11 @@ def _push_insert(server: Connection, table: Any, rows: list[dict[str, Any]], key
     return done
 
 
-def _push_log(local: Connection, server: Connection) -> int:
+def _push_log(local: Connection, server: Connection, after: int) -> int:
     t, ti = AnswerLogEntry.__table__, AnswerLogItem.__table__
-    entries = local.execute(select(t)).all()
+    entries = local.execute(select(t).where(t.c.id > after)).all()
     items: dict[int, list[Any]] = {}
-    for r in local.execute(select(ti)):
+    for r in local.execute(select(ti).where(ti.c.entry_id > after)):
         items.setdefault(r.entry_id, []).append(r)
     new = 0
     for chunk in _chunks(entries):
@@ -116,9 +143,10 @@ def _push_log(local: Connection, server: Connection) -> int:
     return new
 
 
-def _push_gaps(local: Connection, server: Connection) -> int:
+def _push_gaps(local: Connection, server: Connection, after: int) -> int:
     t, log = Gap.__table__, AnswerLogEntry.__table__
-    rows = local.execute(select(t, log.c.uid.label("log_uid")).outerjoin(log, log.c.id == t.c.log_entry_id)).all()
+    rows = local.execute(select(t, log.c.uid.label("log_uid")).outerjoin(log, log.c.id == t.c.log_entry_id)
+                         .where(t.c.id > after)).all()
     log_uids = [r.log_uid for r in rows if r.log_uid]
     server_ids: dict[str, int] = {}
     for chunk in _chunks(log_uids):
@@ -127,7 +155,7 @@ def _push_gaps(local: Connection, server: Connection) -> int:
     return _push_insert(server, t, payload, "uid")
 
 
-def _push_deals(local: Connection, server: Connection) -> int:
+def _push_deals(local: Connection, server: Connection, after: int) -> int:
     t = Deal.__table__
     rows = [_row(r, t) for r in local.execute(select(t))]
     new = _push_insert(server, t, rows, "id")
@@ -135,7 +163,8 @@ def _push_deals(local: Connection, server: Connection) -> int:
         server.execute(update(t).where(t.c.id == r["id"], t.c.updated_at < r["updated_at"])
                        .values(stage=r["stage"], status=r["status"], updated_at=r["updated_at"]))
     ev = StageEvent.__table__
-    new += _push_insert(server, ev, [_row(r, ev, skip=("id",)) for r in local.execute(select(ev))], "uid")
+    new += _push_insert(server, ev, [_row(r, ev, skip=("id",)) for r in local.execute(
+        select(ev).where(ev.c.id > after))], "uid")
     return new
 
 
@@ -220,9 +249,10 @@ def _pull_synonyms(local: Connection, server: Connection, path: Path, report: Sy
 
 def push(local: Connection, server: Connection, member: str, role: str, report: SyncReport,
          synonyms_path: Path | None = None) -> None:
-    report.up["deals+stage events"] = _push_deals(local, server)
-    report.up["log entries"] = _push_log(local, server)
-    report.up["gaps"] = _push_gaps(local, server)
+    marks = _marks(local)
+    report.up["deals+stage events"] = _push_deals(local, server, marks["stage events"])
+    report.up["log entries"] = _push_log(local, server, marks["log entries"])
+    report.up["gaps"] = _push_gaps(local, server, marks["gaps"])
     sg = Suggestion.__table__
     report.up["suggestions"] = _push_insert(server, sg, [_row(r, sg, skip=("id",)) for r in local.execute(
         select(sg).where(sg.c.status == "open"))], "uid")
@@ -303,7 +333,7 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
         raise SchemaMismatch(f"the team server's schema is at revision {revision}, this app needs "
                              f"{head_revision()}: the team admin runs `kb server init URL` to upgrade it")
     with local_engine.connect() as local:  # what exists now is what this push covers
-        pushed = {name: local.execute(select(func.max(t.c.id))).scalar() or 0 for name, t in _PENDING.items()}
+        pushed = _snapshot(local)
     _fault("before_push")
     progress("up", 0, 2)
     with local_engine.connect() as local, server.begin() as remote:
@@ -312,11 +342,17 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
     _fault("after_commit")
     progress("down", 1, 2)
     with local_engine.begin() as local, server.connect() as remote:
+        # A write first: SQLite then holds the write lock, so no log entry can slip in between
+        # the check below and the rows the pull adds.
+        _set_state(local, "sync_started", utcnow().isoformat())
+        quiet = _snapshot(local) == pushed  # nothing created here since the push's snapshot
         pull(local, remote, role, report, synonyms_path)
         _fault("during_pull")
         report.finished_at = utcnow()
         _set_state(local, LAST_SYNC_KEY, report.finished_at.isoformat())
-        _set_state(local, PUSHED_KEY, json.dumps(pushed))
+        # Rows the pull brought (a colleague's stage moves) are on the server already: when
+        # nothing local came between, they are covered by the mark and never count as "to send".
+        _set_state(local, PUSHED_KEY, json.dumps(_snapshot(local) if quiet else pushed))
     progress("done", 2, 2)
     return report
 
@@ -324,8 +360,8 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
 def pending(local_engine: Engine) -> dict[str, int]:
     """Records created on this laptop since the last successful sync (what a status indicator shows)."""
     with local_engine.connect() as local:
-        upto = json.loads(_state(local, PUSHED_KEY, "{}"))
-        return {name: local.execute(select(func.count()).select_from(t).where(t.c.id > upto.get(name, 0))).scalar() or 0
+        upto = _marks(local)
+        return {name: local.execute(select(func.count()).select_from(t).where(t.c.id > upto[name])).scalar() or 0
                 for name, t in _PENDING.items()}
 
 

@@ -143,3 +143,38 @@ def test_the_experts_synonyms_reach_every_laptop(pg_url: str, tmp_path: Path) ->
     assert rep.home.synonyms_path.read_text() == "okta, identity provider, idp\n"
     for ws in (expert, other, rep):
         ws.close()
+
+
+def test_only_new_records_go_up_and_pulled_ones_never_count_as_waiting(pg_url: str, tmp_path: Path) -> None:
+    server.init(pg_url)
+    rep1, name1 = join_home(tmp_path, pg_url, "rep1", "rep")
+    rep2, _ = join_home(tmp_path, pg_url, "rep2", "rep")
+    with rep1.store.session() as s:
+        deals.create_deal(s, "Acme", stage="awareness", deal_id="acme")
+        for k in range(3):
+            answer_log.add_entry(s, f"q{k}", deal_id="acme", rep=name1)
+    assert app_sync.sync_home(rep1).value[0].up["log entries"] == 3
+    assert app_sync.sync_home(rep1).value[0].up["log entries"] == 0  # the mark: nothing re-sent
+
+    app_sync.sync_home(rep2)
+    with rep2.store.session() as s:  # a colleague moves the shared deal
+        deals.move_stage(s, "acme", "consideration")
+    app_sync.sync_home(rep2)
+    report, _ = app_sync.sync_home(rep1).value
+    assert report.down["stage events"] == 1
+    assert sum(app_sync.status(rep1).pending_up.values()) == 0  # pulled, not "to send"
+
+    # A home restored from an older backup reuses ids: the mark no longer matches, all goes up again.
+    with rep1.store.session() as s:
+        newest = s.scalars(select(AnswerLogEntry).order_by(AnswerLogEntry.id.desc())).first()
+        s.delete(newest)
+    with rep1.store.session() as s:
+        reused = answer_log.add_entry(s, "asked after the restore", deal_id="acme", rep=name1)
+    assert reused.id == newest.id  # the id the server knows under another uid
+    assert app_sync.sync_home(rep1).value[0].up["log entries"] == 1
+    engine = server_engine(pg_url)
+    with Session(engine) as s:
+        assert "asked after the restore" in s.scalars(select(AnswerLogEntry.question)).all()
+    engine.dispose()
+    rep1.close()
+    rep2.close()
