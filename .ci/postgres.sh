@@ -20,6 +20,10 @@ $PG_RUN "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync >/dev/
 # `pg_ctl start` (the network dropping mid-sync).
 printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nfsync = off\n" \
   "$PG_PORT" "$PG_DIR" >> "$PG_DIR/data/postgresql.conf"
+# Members sign in with their password over TCP, as on a team's server (scram-sha-256), so CI proves
+# the laptop's .pgpass file is really used; the admin (postgres) is trusted, on loopback only.
+printf "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n" \
+  > "$PG_DIR/data/pg_hba.conf"
 $PG_RUN "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start >/dev/null
 stop_pg() {
   $PG_RUN "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true

@@ -31,9 +31,6 @@ from indexer.engine import ranking  # noqa: E402
 from indexer.measure import vector_cache  # noqa: E402
 from indexer.measure.evaluation import flattened, load_dataset  # noqa: E402
 
-RRF = [{"FUSION": "rrf", "RRF_K": k, "LEXICAL_WEIGHT": w, "SEMANTIC_WEIGHT": 1.0}
-       for k, w in itertools.product((30, 60), (0.7, 1.0))]  # fmt: skip
-WEIGHTED = [{"FUSION": "weighted", "SCORE_MIX": a} for a in (0.25, 0.4)]
 
 
 def screen(ds, search) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -53,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("dataset", type=Path)
     p.add_argument("--vector-cache", type=Path)
+    p.add_argument("--rrf-k", type=int, nargs="*", default=[30, 60], help="RRF constants to try")
+    p.add_argument("--lexical-weight", type=float, nargs="*", default=[0.7, 1.0], help="RRF weights of words")
+    p.add_argument("--mix", type=float, nargs="*", default=[0.25, 0.4], help="weighted fusion: share of words")
     args = p.parse_args(argv)
+    grid = [{"FUSION": "rrf", "RRF_K": k, "LEXICAL_WEIGHT": w, "SEMANTIC_WEIGHT": 1.0}
+            for k, w in itertools.product(args.rrf_k, args.lexical_weight)]  # fmt: skip
+    grid += [{"FUSION": "weighted", "SCORE_MIX": a} for a in args.mix]
     ds = load_dataset(args.dataset)
     defaults = {k: getattr(ranking, k) for k in ("FUSION", "RRF_K", "LEXICAL_WEIGHT", "SEMANTIC_WEIGHT", "SCORE_MIX")}
     with tempfile.TemporaryDirectory(prefix="kb-fusion-") as tmp:
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 lexical = screen(ds, flattened(functools.partial(ws.search, mode="lexical")))
                 print(json.dumps({"setting": "lexical", "ndcg@10": lexical["ndcg@10"],
                                   "recall@100": lexical["recall@100"]}), flush=True)  # fmt: skip
-                for setting in RRF + WEIGHTED:
+                for setting in grid:
                     for name, value in {**defaults, **setting}.items():
                         setattr(ranking, name, value)
                     m = screen(ds, flattened(functools.partial(ws.search, mode="hybrid")))

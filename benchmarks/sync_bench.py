@@ -53,7 +53,7 @@ def one_run(admin: str, n_entries: int, n_items: int) -> dict[str, float]:
             member = f"bench_{name}_{uuid.uuid4().hex[:6]}"
             server.add_member(url, member, role, "pw")
             ws = Workspace.open(tmp / name, seed=SEED_NONE)
-            app_sync.join(ws, make_url(url).set(username=member).render_as_string(hide_password=False), member, role)
+            app_sync.join(ws, make_url(url).set(username=member).render_as_string(hide_password=False), member, role, "pw")
             homes[name] = ws
         expert, rep = homes["expert"], homes["rep"]
         with expert.store.session() as s:

@@ -94,9 +94,10 @@ def _put(ws: Workspace, values: dict[str, str]) -> None:
     ws.run(write)
 
 
-def join(ws: Workspace, url: str, member: str, role: str, password: str | None = None) -> TeamSettings:
-    """Remember the server and member. The stored URL carries no password: that lives in a 0600
-    ``.pgpass``-style file beside the home (:mod:`kb.team.credentials`)."""
+def join(ws: Workspace, url: str, member: str, role: str, password: str | None = None, *,
+         check: bool = True) -> TeamSettings:
+    """Remember the server and member, after signing in once (``check``). The stored URL carries no
+    password: that lives in a 0600 ``.pgpass``-style file beside the home (:mod:`kb.team.credentials`)."""
     if role not in ROLES:
         raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
     try:
@@ -112,6 +113,16 @@ def join(ws: Workspace, url: str, member: str, role: str, password: str | None =
         password = parsed.password
     if password:
         store_password(ws.home.root, safe, password)
+    if check:  # a typo in the URL or the password shows now, not at the first sync in the field
+        engine = team_sync.server_engine(safe, {**connect_args(ws.home.root), "connect_timeout": "5"})
+        try:
+            with engine.connect():
+                pass
+        except OperationalError as exc:
+            raise ServerUnreachableError(f"could not sign in to {make_url(safe).render_as_string()} as "
+                                         f"{member}: {str(exc.orig).strip()}") from exc
+        finally:
+            engine.dispose()
     _put(ws, {SERVER_KEY: safe, MEMBER_KEY: member, ROLE_KEY: role})
     return TeamSettings(safe, member, role)
 

@@ -19,7 +19,7 @@ WAIT = 60_000
 def _join(workspace: Workspace, url: str, role: str = "rep") -> str:
     member = unique("desk")
     app_sync.add_member(url, member, role, "pw")
-    app_sync.join(workspace, member_url(url, member), member, role)
+    app_sync.join(workspace, member_url(url, member), member, role, "pw")
     return member
 
 
@@ -87,7 +87,7 @@ def test_the_insight_window_reports_over_the_whole_team(qtbot, window, workspace
 
 def test_an_unreachable_server_shows_offline_and_search_keeps_working(qtbot, window, workspace) -> None:  # type: ignore[no-untyped-def]
     # A port nothing listens on: the laptop is "in the field" with no network to the server.
-    app_sync.join(workspace, "postgresql+psycopg://127.0.0.1:9/expertanswers", "jo", "rep")
+    app_sync.join(workspace, "postgresql+psycopg://127.0.0.1:9/expertanswers", "jo", "rep", check=False)
     team = window.team
     with qtbot.waitSignal(team.statusChanged, timeout=WAIT):
         team.refresh_status()

@@ -42,8 +42,9 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
-def member_url(url: str, name: str) -> str:
-    return make_url(url).set(username=name).render_as_string(hide_password=False)
+def member_url(url: str, name: str, password: str | None = None) -> str:
+    """The member's own URL; CI's cluster asks members for their password (scram-sha-256)."""
+    return make_url(url).set(username=name, password=password).render_as_string(hide_password=False)
 
 
 def unique(name: str) -> str:

@@ -16,7 +16,7 @@ def join_home(root: Path, url: str, name: str, role: str) -> tuple[Workspace, st
     member = unique(name)
     server.add_member(url, member, role, "pw")
     ws = Workspace.open(root / name, seed=SEED_NONE)
-    app_sync.join(ws, member_url(url, member), member, role)
+    app_sync.join(ws, member_url(url, member), member, role, "pw")
     return ws, member
 
 

@@ -41,7 +41,7 @@ def test_a_rep_cannot_change_content_or_history(pg_url: str, statement: str) -> 
     _seed(pg_url)
     rep = unique("rep")
     server.add_member(pg_url, rep, "rep", "pw")
-    engine = create_engine(member_url(pg_url, rep))
+    engine = create_engine(member_url(pg_url, rep, "pw"))
     with pytest.raises(ProgrammingError) as err, engine.begin() as c:
         c.execute(text(statement))
     assert isinstance(err.value.orig, psycopg.errors.InsufficientPrivilege)
@@ -57,7 +57,7 @@ def test_an_expert_can_publish(pg_url: str) -> None:
     _seed(pg_url)
     expert = unique("expert")
     server.add_member(pg_url, expert, "expert", "pw")
-    engine = create_engine(member_url(pg_url, expert))
+    engine = create_engine(member_url(pg_url, expert, "pw"))
     with engine.begin() as c:
         c.execute(text("UPDATE items SET body = 'better', version = 2"))
     engine.dispose()

@@ -45,3 +45,23 @@ def test_cli_server_join_sync_and_team_report(pg_url: str, tmp_path: Path, capsy
 def test_sync_before_joining_says_how_to_join(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--home", str(tmp_path / "h"), "sync"]) == 2
     assert "kb team join" in capsys.readouterr().err
+
+
+def test_joining_with_a_wrong_password_is_refused_at_once(pg_url: str, tmp_path: Path) -> None:
+    """The server checks the password (scram), so a typo shows when joining, not in the field."""
+    from indexer.app import sync as app_sync
+    from indexer.app.workspace import SEED_NONE, Workspace
+    from tests.team.conftest import member_url, unique
+
+    app_sync.init_server(pg_url)
+    member = unique("jo")
+    app_sync.add_member(pg_url, member, "rep", "right-password")
+    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    try:
+        with pytest.raises(app_sync.ServerUnreachableError, match=f"could not sign in .* as {member}"):
+            app_sync.join(ws, member_url(pg_url, member), member, "rep", "wrong-password")
+        assert not app_sync.status(ws).joined
+        app_sync.join(ws, member_url(pg_url, member), member, "rep", "right-password")
+        assert app_sync.status(ws, probe=True).online
+    finally:
+        ws.close()
