@@ -38,15 +38,17 @@ STAGE_BOOST = 1.25
 #: Word-set Jaccard at or above which two answers count as the same answer.
 DUPLICATE_JACCARD = 0.9
 MIN_DUPLICATE_WORDS = 12
-#: Hybrid search: candidates taken from each ranking, and reciprocal-rank fusion's constant and
-#: weights (measured on shared/eval/dev: docs/measurements.md).
+#: Hybrid search: candidates taken from each ranking, and how they are fused: "weighted" (each
+#: side's scores min-max normalised over its candidates, SCORE_MIX of the sum from words) or "rrf"
+#: (reciprocal ranks, RRF_K and the weights). Weighted fusion at 0.4 measured nDCG@10 0.546 on
+#: shared/eval/dev against 0.527 for the best RRF (k 30, words 0.7) and 0.519 for plain RRF k 60
+#: (benchmarks/fusion_grid.py, docs/measurements.md).
 FUSION_DEPTH = 100
-#: "rrf" (reciprocal ranks) or "weighted" (min-max normalised scores, SCORE_MIX of them from words).
-FUSION = "rrf"
+FUSION = "weighted"
+SCORE_MIX = 0.4
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.0
-SCORE_MIX = 0.3
 #: Below this cosine an item is not "about" the question at all: gibberish ("zzqxv") and off-topic
 #: questions reach 0.07–0.21 against the demo content, real questions 0.29 and up. Without a floor,
 #: meaning search would always return something, and "no answer → Ctrl+G files a gap" would be lost.
@@ -61,8 +63,9 @@ def _normalised(pairs: list[tuple[float, int]]) -> dict[int, float]:
     if not pairs:
         return {}
     hi, lo = max(v for v, _d in pairs), min(v for v, _d in pairs)
-    span = (hi - lo) or 1.0
-    return {d: (v - lo) / span for v, d in pairs}
+    if hi == lo:  # one candidate (or all tied): each is the best of its list
+        return {d: 1.0 for _v, d in pairs}
+    return {d: (v - lo) / (hi - lo) for v, d in pairs}
 
 
 def _weighted(lexical: list[tuple[float, int]], semantic: list[tuple[float, int]]) -> list[tuple[float, int]]:
@@ -220,10 +223,12 @@ class Ranker:
         self, sc: FastScorer, lexical: list[tuple[float, int]], allowed: np.ndarray,
         neighbours: list[tuple[str, float]], depth: int,
     ) -> list[tuple[float, int]]:
-        """Reciprocal-rank fusion of the word ranking and the meaning ranking, by document number.
+        """The word ranking and the meaning ranking fused into one, by document number.
 
-        Why ranks and not scores: BM25 and cosine live on unrelated scales that shift with every
-        query; ranks fuse without tuning and a strong match on either side still surfaces.
+        BM25 and cosine live on unrelated scales that shift with every query, so neither is used
+        raw: weighted fusion rescales each side over its own candidates (how far above this
+        query's weakest candidate), which keeps how much better the best match is — what ranks
+        alone (RRF) throw away, and why weighted fusion measured better.
         """
         semantic: list[int] = []
         sims: list[float] = []
