@@ -239,18 +239,28 @@ class MainWindow(QMainWindow):
         self.suggestions_timer.start()  # a second search: only once the selection settles
 
     def _load_item(self, item_id: str) -> None:
-        gen = self._item_gen
-        self.reads.submit(load_item, self.ws, item_id, on_done=lambda loaded: self._show_item(gen, loaded))
+        gen, ws = self._item_gen, self.ws
+
+        def run() -> LoadedItem | None:  # superseded while waiting (the rep typed on): skip the work
+            return None if gen != self._item_gen else load_item(ws, item_id)
+
+        self.reads.submit(run, on_done=lambda loaded: self._show_item(gen, loaded))
 
     def _load_suggestions(self) -> None:
         selected = self.current_hit()
         if selected is None or self.ws is None:
             return
-        hit, gen = selected[0], self._item_gen
-        self.reads.submit(
-            search.next_questions, self.ws, hit.id, hit.title, self.results_model.stage,
-            on_done=lambda rows: self._show_suggestions(gen, rows),
-        )  # fmt: skip
+        if not self.search.idle() or self.search.typed_within(SUGGESTIONS_DELAY_MS):
+            # The rep is typing the next question: its searches come first, "Asked next" waits
+            # for the pause (two searches at once would slow the one the rep is waiting for).
+            self.suggestions_timer.start()
+            return
+        hit, gen, ws, stage = selected[0], self._item_gen, self.ws, self.results_model.stage
+
+        def run() -> list[search.NextQuestion] | None:
+            return None if gen != self._item_gen else search.next_questions(ws, hit.id, hit.title, stage)
+
+        self.reads.submit(run, on_done=lambda rows: self._show_suggestions(gen, rows))
 
     def _show_item(self, gen: int, loaded: LoadedItem | None) -> None:
         if gen != self._item_gen or loaded is None:
@@ -261,8 +271,8 @@ class MainWindow(QMainWindow):
             self._pending_copy = None
             self._copy(loaded)
 
-    def _show_suggestions(self, gen: int, rows: list[search.NextQuestion]) -> None:
-        if gen == self._item_gen:
+    def _show_suggestions(self, gen: int, rows: list[search.NextQuestion] | None) -> None:
+        if rows is not None and gen == self._item_gen:
             self.suggestions_model.set_rows(rows)
             self.suggestionsShown.emit(len(rows))
 

@@ -1,10 +1,10 @@
 """Search as you type: the search box, the debounce, and dropping stale results.
 
 Why this shape (STYLE §8): every keystroke *restarts* one single-shot timer, so a search starts
-40 ms after the rep pauses — not every 40 ms while they type. A search still waiting for a
-thread when a newer one is started is skipped, so bursts of typing never build a queue
-(measured at 87k items, one key every 60 ms: keystroke→painted p95 70 ms; with a 120 ms debounce
-and no skipping 172 ms; 40 ms without skipping 766 ms). Each search carries a generation
+40 ms after the rep pauses — not every 40 ms while they type. Only one search runs at a time:
+text typed meanwhile waits for it and then runs once, as it stands, so bursts of typing never
+build a queue nor two searches fight over two cores (measured at 87k items, one key every 60 ms:
+docs/measurements.md). Each search carries a generation
 number; a result whose generation is not the newest is dropped, so a slow early search can never
 overwrite the results of the words typed after it. The query is capped before it leaves the GUI
 thread because reps paste whole emails.
@@ -70,6 +70,9 @@ class SearchController(QObject):
         self._gen = 0
         self._shown_gen = 0
         self._started_at: float | None = None  # first keystroke of the current question
+        self._typed_at = 0.0  # monotonic time of the last edit
+        self._in_flight = False  # one search at a time: a newer text waits for it, then runs
+        self._queued = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -112,7 +115,12 @@ class SearchController(QObject):
         self._started_at = None
 
     # -- typing ------------------------------------------------------------------------------
+    def typed_within(self, ms: float) -> bool:
+        """The rep changed the question less than ``ms`` ago (is still typing)."""
+        return (time.monotonic() - self._typed_at) * 1000 < ms
+
     def _text_changed(self, text: str) -> None:
+        self._typed_at = time.monotonic()
         if not text.strip():
             self._started_at = None
         elif self._started_at is None:
@@ -130,6 +138,10 @@ class SearchController(QObject):
             return
         if self._ws is None:
             return  # set_workspace() runs it once the workspace is open
+        if self._in_flight:  # runs when the current search ends, with the text as it is then
+            self._queued = True
+            return
+        self._in_flight = True
         gen = self._gen
         ws, stage = self._ws, self._stage if self.boost_stage else None
 
@@ -142,14 +154,23 @@ class SearchController(QObject):
             run, on_done=lambda res: self._done(gen, res), on_failed=lambda _exc: self._failed(gen)
         )
 
+    def _landed(self) -> bool:
+        """The search in flight ended; start the queued one. True if one was started."""
+        self._in_flight = False
+        if self._queued:
+            self._queued = False
+            self.search_now()
+            return True
+        return False
+
     def _done(self, gen: int, result: Any) -> None:
-        if gen != self._gen or result is None:
+        if self._landed() or gen != self._gen or result is None:
             return  # a newer search is under way: this one is stale
         self._shown_gen = gen
         self.results.emit(gen, result)
 
     def _failed(self, gen: int) -> None:
-        if gen == self._gen:
+        if not self._landed() and gen == self._gen:
             self._shown_gen = gen  # the runner reports the error; stop waiting for this search
 
     def idle(self) -> bool:
