@@ -34,7 +34,7 @@ def _timed(cmd: list[str], home: Path) -> float:
 
 
 def _size_mb(path: Path) -> float:
-    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6, 1)
 
 
 def measure(cmd: list[str], runs: int) -> dict[str, float]:
