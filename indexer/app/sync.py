@@ -67,6 +67,15 @@ class SyncStatus:
     url: str = ""
 
 
+#: Seconds to reach the server before a sync counts as offline: on a train's Wi-Fi a connect can
+#: otherwise hang for minutes, and closing the app waits for a sync in progress.
+CONNECT_TIMEOUT_S = 10
+
+
+def _connect(ws: Workspace) -> dict[str, str]:
+    return {**connect_args(ws.home.root), "connect_timeout": str(CONNECT_TIMEOUT_S)}
+
+
 # -- the server (team admin) ------------------------------------------------------------------------
 def init_server(url: str) -> ServerStatus:
     """Migrate the schema, create the group roles and apply the GRANTs (idempotent)."""
@@ -139,7 +148,7 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> Done[tup
     """Push then pull, then reindex only the changed items (and re-read the synonyms if they came
     down). Returns the report and the seconds the index update took, with what changed."""
     team = settings(ws)
-    remote = team_sync.server_engine(team.url, connect_args(ws.home.root))
+    remote = team_sync.server_engine(team.url, _connect(ws))
     try:
         # The pending marker makes a crash between the pull's commit and the reindex rebuild the
         # index on the next open; an unreachable server changes nothing locally, so no marker stays.
@@ -210,7 +219,7 @@ def is_direct(ws: Workspace) -> bool:
 @contextmanager
 def _team_session(ws: Workspace) -> Iterator[Session]:
     team = settings(ws)
-    engine = team_sync.server_engine(team.url, connect_args(ws.home.root))
+    engine = team_sync.server_engine(team.url, _connect(ws))
     try:
         with Session(engine) as session:
             yield session

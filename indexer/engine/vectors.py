@@ -43,9 +43,40 @@ BATCH = 32
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
+#: A long answer or article gets more vectors: its title plus the next stretch of the body, each
+#: overlapping the one before so a sentence cut at an edge is whole in one of them. Search takes an
+#: item's best chunk. Capped so one huge article cannot crowd the matrix.
+MAX_CHUNKS = 8
+CHUNK_OVERLAP = 200
+#: Row keys of an item's further chunks: ``id + SEP + n`` (the first chunk's key is the id itself).
+SEP = "\x1f"
+
+
 def item_text(record: ItemRecord) -> str:
     parts = [record.title, *record.phrasings, record.body]
     return "\n".join(p for p in parts if p)[:TEXT_CHARS]
+
+
+def item_chunks(record: ItemRecord) -> list[str]:
+    """The texts embedded for an item: :func:`item_text`, then the rest of a long body in
+    overlapping stretches, each led by the title (what the stretch is about)."""
+    first = item_text(record)
+    head = "\n".join(p for p in (record.title, *record.phrasings) if p)
+    body = record.body or ""
+    consumed = max(0, TEXT_CHARS - len(head) - 1) if head else TEXT_CHARS
+    title = (record.title or "")[:200]
+    width = TEXT_CHARS - len(title) - 1  # >= 999 characters of body per further chunk
+    chunks = [first]
+    while consumed < len(body) and len(chunks) < MAX_CHUNKS:
+        start = max(consumed - CHUNK_OVERLAP, 0)
+        piece = body[start : start + width]
+        chunks.append(f"{title}\n{piece}" if title else piece)
+        consumed = start + len(piece)
+    return chunks
+
+
+def item_of(key: str) -> str:
+    return key.split(SEP, 1)[0]
 
 
 def text_hash(text: str) -> str:
@@ -84,6 +115,8 @@ class VectorStore:
         #: True once the store was compared with every item (a rebuild or a reconcile): before
         #: that, ``pending`` cannot tell whether items are missing, so search stays lexical.
         self.reconciled = False
+        #: Item id → how many chunks it has beyond the first (only items that have some).
+        self._extra: dict[str, int] = {}
         #: Rows changed in memory and not saved yet (copies of known texts, deletions): written with
         #: the next save, which every embedding pass ends with, even when it embedded nothing.
         self.dirty = False
@@ -123,6 +156,10 @@ class VectorStore:
             return  # another model (or a torn write): every item is embedded again
         self.ids, self.hashes, self.matrix = list(meta["ids"]), list(meta["hashes"]), matrix.astype(np.float32)
         self.row = {i: n for n, i in enumerate(self.ids)}
+        for key in self.ids:
+            if SEP in key:
+                item_id, n = key.split(SEP, 1)
+                self._extra[item_id] = max(self._extra.get(item_id, 0), int(n))
 
     def save(self) -> None:
         with self._lock:
@@ -141,26 +178,49 @@ class VectorStore:
         with self._lock:
             known = {h: n for n, h in enumerate(self.hashes)}
             copies: dict[str, tuple[str, int]] = {}
+            shortened: list[str] = []
             for record in records:
-                text = item_text(record)
-                h = text_hash(text)
-                row = self.row.get(record.id)
-                if row is not None and self.hashes[row] == h:
-                    self.pending.pop(record.id, None)
-                    continue
-                if h in known:  # the same text is embedded already (a copy, a duplicate)
-                    copies[record.id] = (h, known[h])
-                    self.pending.pop(record.id, None)
-                    continue
-                self.pending[record.id] = (text, h)
+                chunks = item_chunks(record)
+                for n, text in enumerate(chunks):
+                    key = record.id if n == 0 else f"{record.id}{SEP}{n}"
+                    h = text_hash(text)
+                    row = self.row.get(key)
+                    if row is not None and self.hashes[row] == h:
+                        self.pending.pop(key, None)
+                        continue
+                    if h in known:  # the same text is embedded already (a copy, a duplicate)
+                        copies[key] = (h, known[h])
+                        self.pending.pop(key, None)
+                        continue
+                    self.pending[key] = (text, h)
+                had = self._extra.get(record.id, 0)
+                shortened += [f"{record.id}{SEP}{n}" for n in range(len(chunks), had + 1)]
+                self._set_extra(record.id, len(chunks) - 1)
             if copies:  # one stack for the batch, not one per item
                 ids = list(copies)
                 self._put_many(ids, [copies[i][0] for i in ids], self.matrix[[copies[i][1] for i in ids]])
+            if shortened:  # chunks past a shorter text's end (after the copies: rows renumber)
+                self._drop(set(shortened))
             return len(self.pending)
 
+    def _set_extra(self, item_id: str, extra: int) -> None:
+        if extra:
+            self._extra[item_id] = extra
+        else:
+            self._extra.pop(item_id, None)
+
     def delete(self, ids: Iterable[str]) -> None:
+        """Forget these items, every chunk of them."""
         with self._lock:
-            gone = {i for i in ids if i in self.row or i in self.pending}
+            keys: set[str] = set()
+            for i in ids:
+                keys.add(i)
+                keys.update(f"{i}{SEP}{n}" for n in range(1, self._extra.pop(i, 0) + 1))
+            self._drop(keys)
+
+    def _drop(self, keys: set[str]) -> None:
+        with self._lock:
+            gone = {k for k in keys if k in self.row or k in self.pending}
             for i in gone:
                 self.pending.pop(i, None)
             keep = [n for n, i in enumerate(self.ids) if i not in gone]
@@ -174,7 +234,7 @@ class VectorStore:
 
     def retain(self, ids: set[str]) -> None:
         """After a rebuild: forget vectors of items the index no longer holds."""
-        self.delete([i for i in list(self.row) if i not in ids])
+        self.delete({item_of(k) for k in list(self.row) if item_of(k) not in ids})
 
     def _put_many(self, ids: list[str], hashes: list[str], vectors: np.ndarray) -> None:
         self.dirty = True
@@ -238,7 +298,14 @@ class VectorStore:
         if not len(ids):
             return []
         sims = _scan(matrix, query.astype(np.float32))
-        k = min(k, len(ids))
-        top = np.argpartition(-sims, k - 1)[:k]
+        rows = min(k * 2, len(sims))  # room for several chunks of one item among the best
+        top = np.argpartition(-sims, rows - 1)[:rows]
         top = top[np.argsort(-sims[top], kind="stable")]
-        return [(ids[n], float(sims[n])) for n in top]
+        best: dict[str, float] = {}  # item → its best chunk's similarity, in rank order
+        for n in top:
+            item_id = item_of(ids[n])
+            if item_id not in best:
+                best[item_id] = float(sims[n])
+                if len(best) >= k:
+                    break
+        return list(best.items())
