@@ -239,6 +239,10 @@ class MainWindow(QMainWindow):
         self.suggestions_timer.start()  # a second search: only once the selection settles
 
     def _load_item(self, item_id: str) -> None:
+        if self.search.busy():
+            # Newer results are on their way (the rep typed on): they select their own first row,
+            # which loads then; rendering this answer now would only slow that search down.
+            return
         gen, ws = self._item_gen, self.ws
 
         def run() -> LoadedItem | None:  # superseded while waiting (the rep typed on): skip the work

@@ -173,6 +173,10 @@ class SearchController(QObject):
         if not self._landed() and gen == self._gen:
             self._shown_gen = gen  # the runner reports the error; stop waiting for this search
 
+    def busy(self) -> bool:
+        """A newer search is waiting for the debounce, running, or queued behind one."""
+        return self.timer.isActive() or self._in_flight or self._queued
+
     def idle(self) -> bool:
         """No search pending and the newest one has been shown (tests wait on this)."""
         return not self.timer.isActive() and self._shown_gen == self._gen

@@ -188,6 +188,8 @@ def load_model() -> MiniLM:
 
 def available() -> str | None:
     """None when the model can load; otherwise why not (for the notice search shows)."""
+    if "model" in _shared:  # loaded: nothing to look up on every search
+        return None
     try:
         _model_zip()
         import tokenizers  # noqa: F401

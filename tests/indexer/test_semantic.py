@@ -135,6 +135,7 @@ def test_without_the_model_package_search_is_lexical_and_says_so(ws, monkeypatch
         cur.save(record)
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "all_minilm_l6_v2" else real(name, *a))
+    monkeypatch.setattr(embedding, "_shared", {})  # a process without the package never loaded the model
     with pytest.raises(semantic.EmbeddingUnavailable, match="not installed"):
         semantic.prepare(ws)
     result = search.search(ws, "How often are backups taken?")
