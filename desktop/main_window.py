@@ -260,9 +260,16 @@ class MainWindow(QMainWindow):
             self.suggestions_timer.start()
             return
         hit, gen, ws, stage = selected[0], self._item_gen, self.ws, self.results_model.stage
+        asked_at = self.search.generation
+
+        def wanted() -> bool:  # same answer selected, and no newer question typed since
+            return gen == self._item_gen and asked_at == self.search.generation
 
         def run() -> list[search.NextQuestion] | None:
-            return None if gen != self._item_gen else search.next_questions(ws, hit.id, hit.title, stage)
+            try:
+                return search.next_questions(ws, hit.id, hit.title, stage, wanted) if wanted() else None
+            except search.Superseded:
+                return None
 
         self.reads.submit(run, on_done=lambda rows: self._show_suggestions(gen, rows))
 

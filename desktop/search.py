@@ -3,7 +3,9 @@
 Why this shape (STYLE §8): every keystroke *restarts* one single-shot timer, so a search starts
 40 ms after the rep pauses — not every 40 ms while they type. Only one search runs at a time:
 text typed meanwhile waits for it and then runs once, as it stands, so bursts of typing never
-build a queue nor two searches fight over two cores (measured at 87k items, one key every 60 ms:
+build a queue nor two searches fight over two cores. The search in flight is also told it is no
+longer wanted: it stops at its next step (between model layers, before snippets) instead of making
+the newer one wait for its end (both measured at 87k items, one key every 60 ms:
 docs/measurements.md). Each search carries a generation
 number; a result whose generation is not the newest is dropped, so a slow early search can never
 overwrite the results of the words typed after it. The query is capped before it leaves the GUI
@@ -139,16 +141,19 @@ class SearchController(QObject):
         if self._ws is None:
             return  # set_workspace() runs it once the workspace is open
         if self._in_flight:  # runs when the current search ends, with the text as it is then
-            self._queued = True
+            self._queued = True  # ...which comes sooner: the new generation tells it to stop
             return
         self._in_flight = True
         gen = self._gen
         ws, stage = self._ws, self._stage if self.boost_stage else None
 
         def run() -> SearchResult | None:
-            # Superseded while it waited for a thread: skip the work, so a burst of keystrokes
-            # never queues searches the rep will not see in front of the one they will.
-            return None if gen != self._gen else search.search(ws, text, limit=RESULTS, stage=stage)
+            # Superseded while it waited for a thread or while it ran: skip the rest of the work,
+            # so a burst of keystrokes never queues searches the rep will not see.
+            try:
+                return search.search(ws, text, limit=RESULTS, stage=stage, wanted=lambda: gen == self._gen)
+            except search.Superseded:
+                return None
 
         self._runner.submit(
             run, on_done=lambda res: self._done(gen, res), on_failed=lambda _exc: self._failed(gen)

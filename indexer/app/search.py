@@ -13,9 +13,12 @@ from kb.records import ItemRecord
 from kb.services import answer_log
 
 from indexer.app.workspace import Workspace
-from indexer.engine.results import Hit, SearchFilters, SearchResult
+from indexer.engine.results import Hit, SearchFilters, SearchResult, StillWanted, Superseded
 
-__all__ = ["MAX_QUESTION_CHARS", "Hit", "NextQuestion", "SearchFilters", "SearchResult", "get_item", "next_questions", "search"]
+__all__ = [
+    "MAX_QUESTION_CHARS", "Hit", "NextQuestion", "SearchFilters", "SearchResult", "StillWanted", "Superseded",
+    "get_item", "next_questions", "search",
+]  # fmt: skip
 
 MODES = ("hybrid", "lexical", "semantic")
 #: "Similar" suggestions under an answer, after the questions prospects asked next.
@@ -47,27 +50,36 @@ def search(
     filters: SearchFilters | None = None,
     expert: bool = False,
     mode: str = "hybrid",
+    wanted: StillWanted | None = None,
 ) -> SearchResult:
     """Items for ``text``; ``deal_id`` (or ``stage``) ranks what suits the buyer's stage higher.
 
     ``mode``: "hybrid" (default) fuses words and meaning, "lexical" or "semantic" use one.
+    ``wanted``: asked between steps; once it returns False the search raises ``Superseded``
+    (the window's one-search-at-a-time queue uses it to stop a search the rep typed past).
     """
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
-    return ws.search(clip(text), limit=limit, deal_id=deal_id, stage=stage, filters=filters, expert=expert, mode=mode)
+    return ws.search(
+        clip(text), limit=limit, deal_id=deal_id, stage=stage, filters=filters, expert=expert, mode=mode, wanted=wanted
+    )
 
 
 def get_item(ws: Workspace, item_id: str) -> ItemRecord | None:
     return ws.get_item(item_id)
 
 
-def next_questions(ws: Workspace, item_id: str, title: str, stage: str | None) -> list[NextQuestion]:
+def next_questions(
+    ws: Workspace, item_id: str, title: str, stage: str | None, wanted: StillWanted | None = None
+) -> list[NextQuestion]:
     """What prospects asked next after this answer in other deals, then items like it.
 
     Expertise is a chain: one answer leads to the next question, so the answer pane shows both.
+    ``wanted`` as for :func:`search` (the rep's next question comes first).
     """
     asked = ws.run(lambda s: answer_log.asked_next(s, item_id))
     out = [NextQuestion(q, "asked-next", n) for q, n in asked]
-    similar = [h for h in search(ws, title, limit=SIMILAR_LIMIT + 1, stage=stage).hits if h.id != item_id]
+    found = search(ws, title, limit=SIMILAR_LIMIT + 1, stage=stage, wanted=wanted)
+    similar = [h for h in found.hits if h.id != item_id]
     out += [NextQuestion(h.title, "similar", 0, h.id) for h in similar[:SIMILAR_LIMIT]]
     return out

@@ -28,7 +28,7 @@ from kb.records import ItemRecord
 from kb.services import answer_log, deals, gaps, items
 from kb.store import Store
 
-from indexer.engine.results import SearchFilters, SearchResult
+from indexer.engine.results import SearchFilters, SearchResult, StillWanted
 from indexer.engine.search_index import SearchIndex
 
 SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
@@ -235,11 +235,13 @@ class Workspace:
         filters: SearchFilters | None = None,
         expert: bool = False,
         mode: str = "hybrid",
+        wanted: StillWanted | None = None,
     ) -> SearchResult:
         """The one search path for the app, the CLI and the evaluation."""
         stage = stage or self.deal_stage(deal_id)
         result = self.index.search(
-            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else (), mode=mode
+            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else (), mode=mode,
+            wanted=wanted,
         )
         if any(not h.title for h in result.hits):
             hits = [h if h.title else replace(h, title=_title_from(h.snippet)) for h in result.hits]

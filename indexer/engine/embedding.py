@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .results import StillWanted, check
+
 MODEL_NAME = "all-MiniLM-L6-v2"
 #: Changing anything that changes the vectors must change this stamp: stored vectors carry it and
 #: a different stamp means re-embedding everything.
@@ -136,18 +138,21 @@ class MiniLM:
             mask[n, : len(e.ids)] = 1.0
         return ids, mask
 
-    def encode(self, texts: Sequence[str], batch: int = 16) -> np.ndarray:
-        """Vectors for ``texts`` (rows), float32, L2-normalised. Similar lengths batch best."""
+    def encode(self, texts: Sequence[str], batch: int = 16, wanted: StillWanted | None = None) -> np.ndarray:
+        """Vectors for ``texts`` (rows), float32, L2-normalised. Similar lengths batch best.
+
+        ``wanted`` is asked between layers: a query overtaken by typing stops within ~2 ms.
+        """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(texts), batch):
             rows = order[start : start + batch]
-            out[rows] = self._encode_batch([texts[i] for i in rows])
+            out[rows] = self._encode_batch([texts[i] for i in rows], wanted)
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def _encode_batch(self, texts: list[str], wanted: StillWanted | None = None) -> np.ndarray:
         w = self.w
         ids, mask = self._tokens(texts)
         b, n = ids.shape
@@ -157,6 +162,7 @@ class MiniLM:
         bias = ((1.0 - mask) * -1e9)[:, None, None, :]
         heads, hd = 12, DIM // 12
         for i in range(6):
+            check(wanted)
             p = f"encoder.layer.{i}."
             wq, bq = self._qkv[i]
             qkv = x @ wq + bq  # (b, n, 3*384)

@@ -21,7 +21,7 @@ from whoosh.searching import Searcher
 from .analysis import WORD_RE, analyze
 from .highlight import make_snippet
 from .query import Clause, build_plan, parse_text
-from .results import Hit, SearchFilters
+from .results import Hit, SearchFilters, StillWanted, check
 from .schema import FIELD_WEIGHTS, key
 from .scorer import FastScorer, top_k
 
@@ -134,7 +134,7 @@ class Ranker:
 
         return self._cached(cache_key, make)
 
-    def _scores(self, sc: FastScorer, clauses: list[Clause]) -> np.ndarray:
+    def _scores(self, sc: FastScorer, clauses: list[Clause], wanted: StillWanted | None = None) -> np.ndarray:
         total = np.zeros(sc.maxdoc, dtype=np.float32)
         vecs: dict[tuple[str, tuple[str, ...] | None], np.ndarray] = {}
 
@@ -145,6 +145,7 @@ class Ranker:
             return v
 
         for c in clauses:
+            check(wanted)  # a pasted email has dozens of words
             alt_vecs = []
             for alt in c.alts:
                 parts = [tv(st, c.fields) for st in alt]
@@ -169,6 +170,7 @@ class Ranker:
         neighbours: Future[list[tuple[str, float]]] | None = None,
         *,
         semantic_only: bool = False,
+        wanted: StillWanted | None = None,
     ) -> tuple[list[Hit], str | None]:
         parsed = parse_text(text)
         reader = s.reader()
@@ -189,7 +191,7 @@ class Ranker:
                 q = wq.Or([wq.Phrase(f, stems) for f in ("title", "phrasings", "body")])
                 allowed &= sc.mask_from_docnums(q.docs(s))
         if plan.clauses:
-            scores = self._scores(sc, plan.clauses)
+            scores = self._scores(sc, plan.clauses, wanted)
         else:  # filters only: list what passes, in index order
             scores = np.linspace(1.0, 0.5, sc.maxdoc, dtype=np.float32) if sc.maxdoc else \
                 np.zeros(0, dtype=np.float32)
@@ -200,11 +202,12 @@ class Ranker:
                 d for d in sc.postings("keys", key("q", plan.exact_key))[0].tolist() if allowed[d]
             ]
 
+        check(wanted)  # words scored; a replaced search skips fusion, grouping and snippets
         n = max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         if neighbours is not None:
             lexical = [] if semantic_only or not plan.clauses else top_k(scores, allowed, max(n, FUSION_DEPTH))
             cands = self._fused(sc, lexical, allowed, neighbours.result(), max(n, FUSION_DEPTH))[:n]
-            groups = self._rank(s, cands, exact, stage_boost)
+            groups = self._rank(s, cands, exact, stage_boost, wanted)
         else:
             while True:
                 cands = top_k(scores, allowed, n)
@@ -216,6 +219,7 @@ class Ranker:
         today = date.today()
         hits = []
         for rank, (score, fields, dups) in enumerate(groups[:limit], start=1):
+            check(wanted)  # a snippet each: the last step a replaced search would waste time on
             hits.append(_make_hit(fields, score, rank, dups, plan.terms, today))
         return hits, plan.suggestion
 
@@ -254,6 +258,7 @@ class Ranker:
         cands: list[tuple[float, int]],
         exact: list[int],
         stage_boost: tuple[str, ...],
+        wanted: StillWanted | None = None,
     ) -> list[tuple[float, dict[str, Any], list[str]]]:
         """Exact question matches first, then score (with the stage boost); collapse duplicates."""
         top = cands[0][0] if cands else 1.0
@@ -262,7 +267,9 @@ class Ranker:
             scored[d] = top * 2 + 1.0 + (len(exact) - i) * 1e-6 + scored.get(d, 0.0) * 1e-3
         boost_set = set(stage_boost)
         rows: list[tuple[float, int, dict[str, Any]]] = []
-        for d, sc in scored.items():
+        for n, (d, sc) in enumerate(scored.items()):
+            if not n % 32:
+                check(wanted)
             fields = s.stored_fields(d)
             if boost_set and d not in exact:
                 stages = set((fields.get("stage") or "").split(","))

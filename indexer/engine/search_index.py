@@ -34,7 +34,7 @@ from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
 from .ranking import BM25_B, BM25_K1, SHORT_FIELD_B, Ranker, make_weighting, semantic_depth
-from .results import SearchFilters, SearchResult
+from .results import SearchFilters, SearchResult, StillWanted, Superseded
 from .schema import FIELD_WEIGHTS, SCHEMA_VERSION, build_schema, to_document
 from .scorer import FastScorer, PostingsCache
 from .storage import is_storage_error, merge_small_segments, verify_index
@@ -365,8 +365,10 @@ class SearchIndex:
         include_drafts: bool = False,
         stage_boost: Sequence[str] = (),
         mode: str = "hybrid",
+        wanted: StillWanted | None = None,
     ) -> SearchResult:
-        """Best ``limit`` items for ``text``. Never raises; an unusable index returns no hits.
+        """Best ``limit`` items for ``text``. Raises only ``Superseded`` (once ``wanted`` returns
+        False, checked between steps); an unusable index returns no hits.
 
         ``mode``: "hybrid" fuses words and meaning, "lexical" matches words only, "semantic" ranks
         by meaning only. Meaning needs the model and every item embedded; until then the search
@@ -382,13 +384,15 @@ class SearchIndex:
                 return SearchResult([], text, None, _ms(t0))
             limit = max(1, int(limit))
             neighbours, notice = (None, "") if mode == "lexical" else \
-                self.semantic.neighbours_async(text, semantic_depth(limit))
+                self.semantic.neighbours_async(text, semantic_depth(limit), wanted)
             used = mode if neighbours is not None else "lexical"
             hits, suggestion = self._ranker.run(
                 s, text, limit, filters or SearchFilters(), include_drafts,
-                tuple(stage_boost), neighbours, semantic_only=used == "semantic",
+                tuple(stage_boost), neighbours, semantic_only=used == "semantic", wanted=wanted,
             )
             return SearchResult(hits, text, suggestion, _ms(t0), used, notice)
+        except Superseded:
+            raise
         except Exception as exc:
             if is_storage_error(exc):
                 self._mark_corrupt(exc)

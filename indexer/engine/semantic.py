@@ -18,6 +18,7 @@ from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
 from . import embedding
+from .results import StillWanted, check
 from .vectors import VectorStore
 
 QUERY_CACHE = 64
@@ -57,27 +58,36 @@ class Semantic:
         why = self.unavailable()
         return f"Search by words only: {why}." if why else None
 
-    def query_vector(self, text: str) -> np.ndarray:
-        """The query's unit vector (the last few texts' are cached)."""
+    def query_vector(self, text: str, wanted: StillWanted | None = None) -> np.ndarray:
+        """The query's unit vector (the last few texts' are cached; a superseded one is not)."""
         with self._lock:
             cached = self._cache.get(text)
             if cached is not None:
                 self._cache.move_to_end(text)
                 return cached
-        vector = embedding.load_model().encode([text])[0]
+        vector = embedding.load_model().encode([text], wanted=wanted)[0]
         with self._lock:
             self._cache[text] = vector
             while len(self._cache) > QUERY_CACHE:
                 self._cache.popitem(last=False)
         return vector
 
-    def neighbours_async(self, text: str, k: int) -> tuple["Future[Neighbours] | None", str]:
+    def neighbours_async(
+        self, text: str, k: int, wanted: StillWanted | None = None
+    ) -> tuple["Future[Neighbours] | None", str]:
         """Start finding the ``k`` items nearest ``text`` in meaning; returns the future, or None
-        with the reason search answers by words only."""
+        with the reason search answers by words only. The future raises ``Superseded`` once
+        ``wanted`` says the search was replaced."""
         notice = self.words_only(text)
         if notice is not None:
             return None, notice
-        return _MEANING.submit(lambda: self.vectors.nearest(self.query_vector(text), k)), ""
+
+        def find() -> Neighbours:
+            check(wanted)  # waited for a thread while the rep typed on
+            vector = self.query_vector(text, wanted)
+            return self.vectors.nearest(vector, k, wanted)
+
+        return _MEANING.submit(find), ""
 
     def reconcile(self, records: Iterable[ItemRecord]) -> int:
         """Compare the store with every item (after opening a home); returns how many wait."""

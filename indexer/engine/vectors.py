@@ -30,6 +30,7 @@ from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
 from .embedding import DIM, MODEL_STAMP
+from .results import StillWanted, check
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +91,30 @@ SPLIT_ROWS = 20_000
 _SCAN_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ea-scan")
 
 
-def _scan(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
+#: Each half is scanned in blocks of this many rows (~2 ms each), asking between blocks whether
+#: the search is still wanted: a scan cannot be stopped inside numpy, and a replaced search's
+#: scan left running held the helper thread from the search the rep was waiting for.
+SCAN_BLOCK = 16_384
+
+
+def _scan_rows(matrix: np.ndarray, query: np.ndarray, out: np.ndarray, wanted: StillWanted | None) -> None:
+    for start in range(0, len(matrix), SCAN_BLOCK):
+        check(wanted)
+        np.matmul(matrix[start : start + SCAN_BLOCK], query, out=out[start : start + SCAN_BLOCK])
+
+
+def _scan(matrix: np.ndarray, query: np.ndarray, wanted: StillWanted | None = None) -> np.ndarray:
+    out = np.empty(len(matrix), dtype=np.float32)
     if len(matrix) < SPLIT_ROWS:
-        return matrix @ query
+        _scan_rows(matrix, query, out, wanted)
+        return out
     half = len(matrix) // 2
-    other = _SCAN_HELPER.submit(np.matmul, matrix[half:], query)
-    first = matrix[:half] @ query
-    return np.concatenate([first, other.result()])
+    other = _SCAN_HELPER.submit(_scan_rows, matrix[half:], query, out[half:], wanted)
+    try:
+        _scan_rows(matrix[:half], query, out[:half], wanted)
+    finally:
+        other.result()  # never leave the helper writing into ``out`` (re-raises its Superseded)
+    return out
 
 
 class VectorStore:
@@ -291,13 +309,14 @@ class VectorStore:
             have = len(self.ids)
             return 1.0 if not (have + len(self.pending)) else have / (have + len(self.pending))
 
-    def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The ``k`` items most similar to ``query`` (a unit vector), best first."""
+    def nearest(self, query: np.ndarray, k: int, wanted: StillWanted | None = None) -> list[tuple[str, float]]:
+        """The ``k`` items most similar to ``query`` (a unit vector), best first (raises
+        ``Superseded`` once ``wanted`` returns False)."""
         with self._lock:
             matrix, ids = self.matrix, self.ids
         if not len(ids):
             return []
-        sims = _scan(matrix, query.astype(np.float32))
+        sims = _scan(matrix, query.astype(np.float32), wanted)
         rows = min(k * 2, len(sims))  # room for several chunks of one item among the best
         top = np.argpartition(-sims, rows - 1)[:rows]
         top = top[np.argsort(-sims[top], kind="stable")]

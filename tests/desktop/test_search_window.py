@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from desktop_helpers import answer_ready, ask, visible_ids
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from indexer.app import search
 from indexer.app.search import MAX_QUESTION_CHARS as MAX_QUERY
 
 
@@ -36,6 +40,34 @@ def test_results_follow_typing_and_stale_results_are_dropped(qtbot, window) -> N
     ask(qtbot, window, "premier support price")
     assert shown and shown[-1] == window.search.generation  # only the newest generation is shown
     assert shown == sorted(shown)
+
+
+def test_a_search_the_rep_typed_past_stops_and_the_newest_text_is_searched(qtbot, window, monkeypatch) -> None:
+    real = search.search
+    first_started, told_to_stop = threading.Event(), threading.Event()
+    texts: list[str] = []
+
+    def slow_first(ws, text, **kw):  # type: ignore[no-untyped-def]
+        texts.append(text)
+        if len(texts) == 1:  # the first search hangs until the window says it is no longer wanted
+            first_started.set()
+            for _ in range(500):
+                if not kw["wanted"]():
+                    told_to_stop.set()
+                    raise search.Superseded
+                time.sleep(0.01)
+        return real(ws, text, **kw)
+
+    monkeypatch.setattr(search, "search", slow_first)
+    window.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.keyClicks(window.search_edit, "premier")
+    qtbot.waitUntil(first_started.is_set)
+    qtbot.keyClicks(window.search_edit, " support price")
+    qtbot.waitUntil(lambda: answer_ready(window), timeout=10_000)
+    assert told_to_stop.is_set()  # stopped by the newer search, not by running out of patience
+    assert texts == ["premier", "premier support price"]  # the queued search ran once, with the whole text
+    assert window._shown_query == "premier support price"
+    assert "price-premier-support-cost" in visible_ids(window)[:3]
 
 
 def test_up_down_move_through_results_while_typing(qtbot, window) -> None:
