@@ -24,6 +24,7 @@ from whoosh.support.levenshtein import distance
 
 from kb.question_text import MAX_QUESTION_CHARS
 
+from .memo import memo
 from .analysis import MAX_TOKEN_LEN, STOP_WORDS, WORD_RE, normalize_question, stem, word_spans
 from .synonyms import Synonyms
 
@@ -161,11 +162,16 @@ VOCAB_FIELDS = ("body", "title", "phrasings", "meta")
 
 
 def _known(reader: IndexReader, st: str) -> bool:
-    return any(reader.doc_frequency(f, st) > 0 for f in VOCAB_FIELDS)
+    return _df(reader, st) > 0
 
 
 def _df(reader: IndexReader, st: str) -> int:
-    return sum(reader.doc_frequency(f, st) for f in VOCAB_FIELDS)
+    """Documents holding stem ``st`` in any vocabulary field (summed; remembered per reader)."""
+    seen = memo(reader, "df")
+    df = seen.get(st)
+    if df is None:
+        df = seen[st] = sum(reader.doc_frequency(f, st) for f in VOCAB_FIELDS)
+    return df
 
 
 def _decode(t: bytes | str) -> str:

@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from .analysis import WORD_RE, analyze
 from .highlight import make_snippet
+from .memo import memo
 from .query import Clause, build_plan, parse_text
 from .results import Hit, SearchFilters, StillWanted, check
 from .schema import FIELD_WEIGHTS, key
@@ -267,10 +268,13 @@ class Ranker:
             scored[d] = top * 2 + 1.0 + (len(exact) - i) * 1e-6 + scored.get(d, 0.0) * 1e-3
         boost_set = set(stage_boost)
         rows: list[tuple[float, int, dict[str, Any]]] = []
+        stored = memo(s, "stored")
         for n, (d, sc) in enumerate(scored.items()):
             if not n % 32:
                 check(wanted)
-            fields = s.stored_fields(d)
+            fields = stored.get(d)
+            if fields is None:
+                fields = stored[d] = s.stored_fields(d)
             if boost_set and d not in exact:
                 stages = set((fields.get("stage") or "").split(","))
                 if stages & boost_set:
@@ -279,6 +283,7 @@ class Ranker:
         rows.sort(key=lambda r: (-r[0], r[1]))
 
         groups: list[tuple[float, dict[str, Any], list[str]]] = []
+        words = memo(s, "wordsets")
         sigs: dict[int, int] = {}
         wordsets: list[frozenset[str] | None] = []
         for sc, _d, fields in rows:
@@ -286,10 +291,13 @@ class Ranker:
             if sig is not None and sig in sigs:
                 groups[sigs[sig]][2].append(fields["id"])
                 continue
-            body = fields.get("body") or ""
-            ws = frozenset(analyze(body)) if len(body) > 60 else None
-            if ws is not None and len(ws) < MIN_DUPLICATE_WORDS:
-                ws = None  # too short to call two answers the same
+            ws = words.get(_d, False)
+            if ws is False:
+                body = fields.get("body") or ""
+                ws = frozenset(analyze(body)) if len(body) > 60 else None
+                if ws is not None and len(ws) < MIN_DUPLICATE_WORDS:
+                    ws = None  # too short to call two answers the same
+                words[_d] = ws
             dup_of = _near_duplicate(ws, wordsets) if ws else None
             if dup_of is not None:
                 groups[dup_of][2].append(fields["id"])
