@@ -286,18 +286,18 @@ class Ranker:
         words = memo(s, "wordsets")
         sigs: dict[int, int] = {}
         wordsets: list[frozenset[str] | None] = []
-        for sc, _d, fields in rows:
+        for sc, doc, fields in rows:
             sig = fields.get("sig")
             if sig is not None and sig in sigs:
                 groups[sigs[sig]][2].append(fields["id"])
                 continue
-            ws = words.get(_d, False)
+            ws = words.get(doc, False)
             if ws is False:
                 body = fields.get("body") or ""
                 ws = frozenset(analyze(body)) if len(body) > 60 else None
                 if ws is not None and len(ws) < MIN_DUPLICATE_WORDS:
                     ws = None  # too short to call two answers the same
-                words[_d] = ws
+                words[doc] = ws
             dup_of = _near_duplicate(ws, wordsets) if ws else None
             if dup_of is not None:
                 groups[dup_of][2].append(fields["id"])
