@@ -117,6 +117,56 @@ def _scan(matrix: np.ndarray, query: np.ndarray, wanted: StillWanted | None = No
     return out
 
 
+#: From this many rows on, a search first scans a reduced copy of the vectors and then scores only
+#: the best of them exactly (:class:`_Coarse`). Below it the exact scan is fast enough, and every
+#: result is exact (the dev set's 9k answers stay well below).
+COARSE_ROWS = 50_000
+#: The reduced copy keeps each vector's part along the collection's main directions.
+COARSE_DIM = 128
+#: Rows the reduced scan hands on to exact scoring, per row the search asked for (at least 2,000).
+COARSE_POOL = 4
+_SVD_SAMPLE = 20_000
+
+
+class _Coarse:
+    """The vectors projected on their ``COARSE_DIM`` main directions (from a sample's SVD), kept
+    row for row beside the full matrix.
+
+    Why: at 87k items the exact scan reads 134 MB per search (7 ms on both cores alone, 8-20 ms
+    while the window's other threads run); the reduced copy is a third of that, and re-scoring its
+    best few thousand rows exactly gives the same nearest items (docs/measurements.md). Costs ~47 MB
+    at 87k items and ~0.4 s to build, in the background after embedding, never in a search.
+    """
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        rng = np.random.default_rng(0)
+        sample = matrix if len(matrix) <= _SVD_SAMPLE else matrix[rng.choice(len(matrix), _SVD_SAMPLE, replace=False)]
+        # Uncentred on purpose: the main directions of the dot products themselves.
+        _u, _s, vt = np.linalg.svd(sample, full_matrices=False)
+        self.basis = np.ascontiguousarray(vt[:COARSE_DIM].T, dtype=np.float32)
+        self.buf = np.empty((len(matrix) + 1024, COARSE_DIM), dtype=np.float32)  # room for saves
+        for start in range(0, len(matrix), 8192):  # no full-size float temporary
+            block = matrix[start : start + 8192]
+            np.matmul(block, self.basis, out=self.buf[start : start + len(block)])
+
+    def project(self, vectors: np.ndarray) -> np.ndarray:
+        return np.asarray(vectors, dtype=np.float32) @ self.basis
+
+    def put(self, rows: list[int], vectors: np.ndarray) -> None:
+        self.buf[rows] = self.project(vectors)
+
+    def append(self, used: int, vectors: np.ndarray) -> None:
+        need = used + len(vectors)
+        if need > len(self.buf):
+            grown = np.empty((max(need, int(len(self.buf) * 1.5)), COARSE_DIM), dtype=np.float32)
+            grown[:used] = self.buf[:used]
+            self.buf = grown
+        self.buf[used:need] = self.project(vectors)
+
+    def keep(self, rows: list[int]) -> None:
+        self.buf = self.buf[rows]
+
+
 class VectorStore:
     """Ids and their vectors in memory (one float32 matrix), persisted under ``root``."""
 
@@ -138,6 +188,8 @@ class VectorStore:
         #: Rows changed in memory and not saved yet (copies of known texts, deletions): written with
         #: the next save, which every embedding pass ends with, even when it embedded nothing.
         self.dirty = False
+        #: The reduced copy searches scan first at scale (None until :meth:`prepare_coarse`).
+        self._coarse: _Coarse | None = None
         self._load()
 
     @property
@@ -148,6 +200,15 @@ class VectorStore:
     @matrix.setter
     def matrix(self, value: np.ndarray) -> None:
         self._buf = np.ascontiguousarray(value, dtype=np.float32)
+        self._coarse = None  # rows replaced wholesale: rebuilt by the next prepare_coarse()
+
+    def prepare_coarse(self) -> bool:
+        """Build the reduced copy if the store is large enough for it to pay; True if one exists.
+        Called in the background once the vectors are ready (``SearchIndex.warm_meaning``)."""
+        with self._lock:
+            if self._coarse is None and len(self.ids) >= COARSE_ROWS:
+                self._coarse = _Coarse(self.matrix)
+            return self._coarse is not None
 
     def _append(self, vectors: np.ndarray) -> None:
         """Room for more rows, grown by half again when full: filling 87k items batch by batch
@@ -158,6 +219,8 @@ class VectorStore:
             grown[:used] = self._buf[:used]
             self._buf = grown
         self._buf[used:need] = vectors
+        if self._coarse is not None:
+            self._coarse.append(used, vectors)
 
     # -- persistence -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -244,9 +307,13 @@ class VectorStore:
             keep = [n for n, i in enumerate(self.ids) if i not in gone]
             if len(keep) != len(self.ids):
                 kept = self.matrix[keep]  # before the ids shrink: the view is sized by them
+                coarse = self._coarse
                 self.ids = [self.ids[n] for n in keep]
                 self.hashes = [self.hashes[n] for n in keep]
                 self.matrix = kept
+                if coarse is not None:  # follows the rows instead of being built again
+                    coarse.keep(keep)
+                    self._coarse = coarse
                 self.row = {i: n for n, i in enumerate(self.ids)}
                 self.dirty = True
 
@@ -261,6 +328,8 @@ class VectorStore:
             if i in self.row:
                 self.hashes[self.row[i]] = hashes[n]
                 self.matrix[self.row[i]] = vectors[n]
+                if self._coarse is not None:
+                    self._coarse.put([self.row[i]], vectors[n : n + 1])
         if new:
             self._append(vectors if len(new) == len(ids) else vectors[new])
             for n in new:
@@ -270,25 +339,39 @@ class VectorStore:
 
     # -- embedding -----------------------------------------------------------------------------
     def embed_pending(self, encode: Encoder, progress: ProgressFn = no_progress) -> int:
-        """Embed what waits, in batches, saving at least every ``CHECKPOINT_S``; returns how many.
+        """Embed what waits, in batches, saving at least every ``CHECKPOINT_S``; returns how many
+        texts were embedded (identical texts waiting together are embedded once and share it).
 
         ``progress`` may raise (``kb.progress.Cancelled``) to stop: what was embedded so far is
         saved first, so the next run starts where this one stopped.
         """
         with self._lock:
-            todo = list(self.pending.items())
+            keys_of: dict[str, list[str]] = {}  # text hash → the waiting rows with that text
+            texts: dict[str, str] = {}
+            for key, (text, h) in self.pending.items():
+                keys_of.setdefault(h, []).append(key)
+                texts.setdefault(h, text)
+        # Why by text and not by row: a first start after a big import queues copies side by side
+        # (the 87k bench home: 91k rows, 9k texts), and each would be embedded again.
+        todo = list(texts.items())
         total, done, last_save = len(todo), 0, time.monotonic()
         try:
             for start in range(0, total, BATCH):
                 progress(done, total, "Embedding items for search by meaning")
                 chunk = todo[start : start + BATCH]
-                texts = [t for _i, (t, _h) in chunk]
-                vectors = encode(texts)
+                vectors = encode([t for _h, t in chunk])
                 with self._lock:
-                    live = [(n, i, h) for n, (i, (_t, h)) in enumerate(chunk) if self.pending.get(i, (None, None))[1] == h]
-                    self._put_many([i for _n, i, _h in live], [h for _n, _i, h in live], vectors[[n for n, _i, _h in live]])
-                    for _n, i, _h in live:
-                        del self.pending[i]
+                    ids: list[str] = []
+                    hashes: list[str] = []
+                    rows: list[int] = []
+                    for n, (h, _t) in enumerate(chunk):
+                        live = [k for k in keys_of[h] if self.pending.get(k, (None, None))[1] == h]
+                        ids += live
+                        hashes += [h] * len(live)
+                        rows += [n] * len(live)
+                    self._put_many(ids, hashes, vectors[rows])
+                    for key in ids:
+                        del self.pending[key]
                 done += len(chunk)
                 if time.monotonic() - last_save >= CHECKPOINT_S:
                     self.save()
@@ -309,20 +392,36 @@ class VectorStore:
             have = len(self.ids)
             return 1.0 if not (have + len(self.pending)) else have / (have + len(self.pending))
 
-    def nearest(self, query: np.ndarray, k: int, wanted: StillWanted | None = None) -> list[tuple[str, float]]:
+    def nearest(
+        self, query: np.ndarray, k: int, wanted: StillWanted | None = None, exact: bool = False
+    ) -> list[tuple[str, float]]:
         """The ``k`` items most similar to ``query`` (a unit vector), best first (raises
-        ``Superseded`` once ``wanted`` returns False)."""
+        ``Superseded`` once ``wanted`` returns False). ``exact`` skips the reduced scan (to
+        measure it: ``benchmarks/reduced_scan.py``)."""
         with self._lock:
             matrix, ids = self.matrix, self.ids
+            reduced = None if exact else self._coarse
+            coarse = reduced.buf[: len(ids)] if reduced is not None else None
+            basis = reduced.basis if reduced is not None else None
         if not len(ids):
             return []
-        sims = _scan(matrix, query.astype(np.float32), wanted)
-        rows = min(k * 2, len(sims))  # room for several chunks of one item among the best
+        query = query.astype(np.float32)
+        rows = min(k * 2, len(ids))  # room for several chunks of one item among the best
+        pool = max(rows * COARSE_POOL, 2000)
+        if coarse is not None and basis is not None and pool < len(ids):
+            rough = _scan(coarse, query @ basis, wanted)
+            cands = np.argpartition(-rough, pool - 1)[:pool]
+            check(wanted)
+            cands.sort()  # the exact rows are gathered in memory order
+            sims, at = matrix[cands] @ query, cands  # the pool's exact similarities
+        else:
+            sims = _scan(matrix, query, wanted)
+            at = None
         top = np.argpartition(-sims, rows - 1)[:rows]
         top = top[np.argsort(-sims[top], kind="stable")]
         best: dict[str, float] = {}  # item → its best chunk's similarity, in rank order
         for n in top:
-            item_id = item_of(ids[n])
+            item_id = item_of(ids[n if at is None else at[n]])
             if item_id not in best:
                 best[item_id] = float(sims[n])
                 if len(best) >= k:

@@ -68,3 +68,20 @@ def test_a_long_article_is_found_by_what_its_last_paragraph_says(tmp_path: Path)
     assert [k for k in reopened.ids if k.startswith("long")] == ["long"] and set(reopened.pending) <= {"long"}
     reopened.delete(["long"])
     assert reopened.ids == ["short"] and not any(SEP in k for k in reopened.pending)
+
+
+def test_identical_texts_waiting_together_are_embedded_once(tmp_path: Path) -> None:
+    """A first start after a big import queues copies side by side; each text costs one embedding."""
+    seen: list[str] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return _fake_encode(texts)
+
+    store = VectorStore(tmp_path / "vectors")
+    store.upsert([_record(f"copy-{n}", "Yes.") for n in range(40)] + [_record("other", "No.")])
+    assert len(store.pending) == 41
+    assert store.embed_pending(encode) == 2 and len(seen) == 2
+    assert not store.pending and len(store.ids) == 41
+    assert np.array_equal(store.matrix[store.row["copy-39"]], store.matrix[store.row["copy-0"]])
+    assert sorted(VectorStore(tmp_path / "vectors").ids) == sorted(store.ids)
