@@ -139,11 +139,18 @@ class _Coarse:
     """
 
     def __init__(self, matrix: np.ndarray) -> None:
-        rng = np.random.default_rng(0)
-        sample = matrix if len(matrix) <= _SVD_SAMPLE else matrix[rng.choice(len(matrix), _SVD_SAMPLE, replace=False)]
-        # Uncentred on purpose: the main directions of the dot products themselves.
-        _u, _s, vt = np.linalg.svd(sample, full_matrices=False)
-        self.basis = np.ascontiguousarray(vt[:COARSE_DIM].T, dtype=np.float32)
+        # The main directions of the dot products themselves (uncentred): the top eigenvectors of
+        # a sample's 384 x 384 Gram matrix, summed block by block. An SVD of the sample did the
+        # same but held ~140 MB of temporaries at 87k items, the bench's peak RSS.
+        rows = np.arange(len(matrix))
+        if len(rows) > _SVD_SAMPLE:
+            rows = np.sort(np.random.default_rng(0).choice(len(rows), _SVD_SAMPLE, replace=False))
+        gram = np.zeros((DIM, DIM), dtype=np.float64)
+        for start in range(0, len(rows), 4096):
+            block = matrix[rows[start : start + 4096]]
+            gram += block.T @ block
+        _values, vectors = np.linalg.eigh(gram)  # ascending
+        self.basis = np.ascontiguousarray(vectors[:, ::-1][:, :COARSE_DIM], dtype=np.float32)
         self.buf = np.empty((len(matrix) + 1024, COARSE_DIM), dtype=np.float32)  # room for saves
         for start in range(0, len(matrix), 8192):  # no full-size float temporary
             block = matrix[start : start + 8192]
@@ -235,7 +242,7 @@ class VectorStore:
             return
         if meta.get("model") != self.model or matrix.shape != (len(meta["ids"]), DIM):
             return  # another model (or a torn write): every item is embedded again
-        self.ids, self.hashes, self.matrix = list(meta["ids"]), list(meta["hashes"]), matrix.astype(np.float32)
+        self.ids, self.hashes, self.matrix = list(meta["ids"]), list(meta["hashes"]), matrix  # float32 as saved: no copy
         self.row = {i: n for n, i in enumerate(self.ids)}
         for key in self.ids:
             if SEP in key:
