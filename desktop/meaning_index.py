@@ -53,7 +53,12 @@ class MeaningIndex(QObject):
             self.catch_up()
 
     def _progress(self, done: int, total: int, _label: str) -> None:
-        if total:
+        ws = self.window.ws
+        if ws is not None and ws.index.vectors.ready:
+            # Every item is embedded; what remains is warming up (the model, the word index):
+            # searches already use meaning.
+            self.label.setText("Words + meaning")
+        elif total:
             self.label.setText(f"Meaning index {done / total:.0%} · searching by words")
 
     def _done(self, _embedded: int) -> None:

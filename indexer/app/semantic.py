@@ -22,16 +22,19 @@ def reconcile(ws: Workspace) -> int:
 
 
 def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
-    """Reconcile, then embed what waits (cancellable through ``progress``); returns how many were
-    embedded. Raises :class:`EmbeddingUnavailable` when the model is not installed."""
+    """Reconcile, embed what waits, then warm up both halves of search (cancellable through
+    ``progress``); returns how many texts were embedded. Raises :class:`EmbeddingUnavailable`
+    when the model is not installed (after warming up the word half)."""
     progress(0, 0, "Checking the meaning index")
     if not ws.index.vectors.reconciled:
         reconcile(ws)
     why = ws.index.semantic.unavailable()
     if why:
+        ws.index.warm_words(progress)  # search by words only: it should at least be quick at once
         raise EmbeddingUnavailable(why)
     embedded = ws.index.semantic.embed_pending(progress)
     ws.index.warm_meaning()
+    ws.index.warm_words(progress)
     return embedded
 
 

@@ -58,6 +58,11 @@ class Semantic:
         why = self.unavailable()
         return f"Search by words only: {why}." if why else None
 
+    def load_model(self) -> None:
+        """Load the model now if it is installed (a no-op otherwise: search says why it is words only)."""
+        if self.unavailable() is None:
+            embedding.load_model()
+
     def query_vector(self, text: str, wanted: StillWanted | None = None) -> np.ndarray:
         """The query's unit vector (the last few texts' are cached; a superseded one is not)."""
         with self._lock:

@@ -331,12 +331,12 @@ class VectorStore:
     def _put_many(self, ids: list[str], hashes: list[str], vectors: np.ndarray) -> None:
         self.dirty = True
         new = [n for n, i in enumerate(ids) if i not in self.row]
-        for n, i in enumerate(ids):
-            if i in self.row:
-                self.hashes[self.row[i]] = hashes[n]
-                self.matrix[self.row[i]] = vectors[n]
-                if self._coarse is not None:
-                    self._coarse.put([self.row[i]], vectors[n : n + 1])
+        known = [n for n, i in enumerate(ids) if i in self.row]
+        for n in known:
+            self.hashes[self.row[ids[n]]] = hashes[n]
+            self.matrix[self.row[ids[n]]] = vectors[n]
+        if known and self._coarse is not None:
+            self._coarse.put([self.row[ids[n]] for n in known], vectors[known])
         if new:
             self._append(vectors if len(new) == len(ids) else vectors[new])
             for n in new:
