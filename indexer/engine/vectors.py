@@ -125,17 +125,17 @@ COARSE_ROWS = 50_000
 COARSE_DIM = 128
 #: Rows the reduced scan hands on to exact scoring, per row the search asked for (at least 2,000).
 COARSE_POOL = 4
-_SVD_SAMPLE = 20_000
+_BASIS_SAMPLE = 20_000
 
 
 class _Coarse:
-    """The vectors projected on their ``COARSE_DIM`` main directions (from a sample's SVD), kept
-    row for row beside the full matrix.
+    """The vectors projected on their ``COARSE_DIM`` main directions (from a sample's Gram
+    matrix), kept row for row beside the full matrix.
 
     Why: at 87k items the exact scan reads 134 MB per search (7 ms on both cores alone, 8-20 ms
     while the window's other threads run); the reduced copy is a third of that, and re-scoring its
-    best few thousand rows exactly gives the same nearest items (docs/measurements.md). Costs ~47 MB
-    at 87k items and ~0.4 s to build, in the background after embedding, never in a search.
+    best few thousand rows exactly gives the same nearest items (docs/measurements.md). Costs 45 MB
+    at 87k items and 0.2 s to build, in the background after embedding, never in a search.
     """
 
     def __init__(self, matrix: np.ndarray) -> None:
@@ -143,8 +143,8 @@ class _Coarse:
         # a sample's 384 x 384 Gram matrix, summed block by block. An SVD of the sample did the
         # same but held ~140 MB of temporaries at 87k items, the bench's peak RSS.
         rows = np.arange(len(matrix))
-        if len(rows) > _SVD_SAMPLE:
-            rows = np.sort(np.random.default_rng(0).choice(len(rows), _SVD_SAMPLE, replace=False))
+        if len(rows) > _BASIS_SAMPLE:
+            rows = np.sort(np.random.default_rng(0).choice(len(rows), _BASIS_SAMPLE, replace=False))
         gram = np.zeros((DIM, DIM), dtype=np.float64)
         for start in range(0, len(rows), 4096):
             block = matrix[rows[start : start + 4096]]

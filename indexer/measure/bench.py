@@ -114,8 +114,9 @@ def run_ours(root: str, scale: int, queries: int, vector_cache: str = "") -> dic
                     cache.save(index.vectors, Path(vector_cache))
                 semantic.update(embedded=embedded, embed_s=round(embed_s, 1),
                                 embed_items_per_s=round(embedded / embed_s, 1) if embedded else 0.0)  # fmt: skip
-                embedding.load_model()  # loaded once per process, before the clock, as the app does at start
-                index.warm_meaning()  # id maps and the reduced vectors, as semantic.prepare() ends
+                # The model, the id maps and the reduced vectors, before the clock, as semantic.prepare()
+                # ends in the app.
+                index.warm_meaning()
                 semantic["hybrid"] = _p(_timed(index, texts, "hybrid"))  # type: ignore[assignment]
                 semantic["long_hybrid"] = _p(_timed(index, longs, "hybrid"))  # type: ignore[assignment]
             # "A saved item is findable within 0.5 s": one upsert, then the search that finds it.

@@ -41,7 +41,7 @@ def _exact(store: VectorStore, query: np.ndarray, k: int) -> list[str]:
 def small_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(vectors_mod, "COARSE_ROWS", 1000)
     monkeypatch.setattr(vectors_mod, "COARSE_POOL", 1)  # pool = max(2k, 2000) of 3,000 rows
-    monkeypatch.setattr(vectors_mod, "_SVD_SAMPLE", 1500)
+    monkeypatch.setattr(vectors_mod, "_BASIS_SAMPLE", 1500)
 
 
 def test_the_reduced_scan_finds_the_exact_nearest_items(tmp_path: Path, small_threshold: None) -> None:
