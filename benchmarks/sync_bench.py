@@ -18,18 +18,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.team_server import member_url, throwaway_team  # noqa: E402
 from kb.records import ItemRecord  # noqa: E402
 from kb.services import answer_log, deals, items  # noqa: E402
-from kb.team import server  # noqa: E402
 from indexer.app import sync as app_sync  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
 
@@ -40,20 +35,12 @@ def _record(n: int, body: str) -> ItemRecord:
 
 
 def one_run(admin: str, n_entries: int, n_items: int) -> dict[str, float]:
-    db = f"ea_bench_{uuid.uuid4().hex[:8]}"
-    eng = create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with eng.connect() as c:
-        c.execute(text(f"CREATE DATABASE {db}"))
-    url = make_url(admin).set(database=db).render_as_string(hide_password=False)
     tmp = Path(tempfile.mkdtemp(prefix="ea-sync-bench-"))
-    try:
-        server.init(url)
+    with throwaway_team(admin, {"expert": "expert", "rep": "rep"}, "pw") as (url, members):
         homes = {}
-        for name, role in (("expert", "expert"), ("rep", "rep")):
-            member = f"bench_{name}_{uuid.uuid4().hex[:6]}"
-            server.add_member(url, member, role, "pw")
+        for name, member in members.items():
             ws = Workspace.open(tmp / name, seed=SEED_NONE)
-            app_sync.join(ws, make_url(url).set(username=member).render_as_string(hide_password=False), member, role, "pw")
+            app_sync.join(ws, member_url(url, member), member, None, "pw")
             homes[name] = ws
         expert, rep = homes["expert"], homes["rep"]
         with expert.store.session() as s:
@@ -83,10 +70,6 @@ def one_run(admin: str, n_entries: int, n_items: int) -> dict[str, float]:
         for ws in homes.values():
             ws.close()
         return {"sync_wall_s": wall, "index_update_s": index_s, "next_sync_s": quiet}
-    finally:
-        with eng.connect() as c:
-            c.execute(text(f"DROP DATABASE {db} WITH (FORCE)"))
-        eng.dispose()
 
 
 def main() -> int:

@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None, *, actor: Actor | None = None) -> None:
         super().__init__(parent)
-        self.actor = actor or current_actor()
+        self._actor = actor  # explicit (tests); else resolved against the open home (its team member)
         #: Set on close: long work started for this window (the first-run import) stops at its next
         #: progress report instead of holding the exit.
         self.cancel = threading.Event()
@@ -144,6 +144,10 @@ class MainWindow(QMainWindow):
         a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", KEYBOARD_MAP))
 
     # -- workspace ------------------------------------------------------------------------------
+    @property
+    def actor(self) -> Actor:
+        return self._actor or current_actor(ws=self.ws)
+
     def set_workspace(self, ws: Workspace) -> None:
         self.ws = ws
         self.progress.finish()

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -65,7 +65,9 @@ def indicator_text(st: app_sync.SyncStatus, *, syncing: bool = False) -> str:
 
 
 class JoinDialog(QDialog):
-    """Server URL, member name, role and password: what ``kb team join`` asks for."""
+    """Server URL, member name and password: what ``kb team join`` asks for. The role is the
+    server's to say (a mismatch would only fail later), and what this laptop already holds is
+    settled here, before anything could reach the team."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,17 +76,20 @@ class JoinDialog(QDialog):
         self.url.setPlaceholderText("postgresql+psycopg://kb.example.com/expertanswers")
         self.member = QLineEdit(self)
         self.member.setPlaceholderText("your member name, as the team admin created it")
-        self.role = QComboBox(self)
-        for role in app_sync.ROLES:
-            self.role.addItem(role.capitalize(), role)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
         form.addRow("&Server:", self.url)
         form.addRow("&Member:", self.member)
-        form.addRow("&Role:", self.role)
         form.addRow("&Password:", self.password)
-        note = QLabel("The password is kept in a file only you can read, beside the home — never in it.", self)
+        self.discard_demo = QCheckBox("Remove the bundled &demo content, deals and log from this laptop", self)
+        self.discard_demo.setChecked(True)
+        self.keep_local = QCheckBox("&Keep anything else this laptop holds to itself (never sent to the team)", self)
+        self.keep_local.setChecked(True)
+        form.addRow("This laptop:", self.discard_demo)
+        form.addRow("", self.keep_local)
+        note = QLabel("Your role comes from the server. The password is kept in a file only you can read, "
+                      "beside the home — never in it.", self)
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -94,8 +99,9 @@ class JoinDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
 
-    def values(self) -> tuple[str, str, str, str]:
-        return self.url.text().strip(), self.member.text().strip(), str(self.role.currentData()), self.password.text()
+    def values(self) -> tuple[str, str, str, bool, bool]:
+        return (self.url.text().strip(), self.member.text().strip(), self.password.text(),
+                self.discard_demo.isChecked(), self.keep_local.isChecked())
 
 
 class TeamSync(QObject):
@@ -234,14 +240,18 @@ class TeamSync(QObject):
         dialog = JoinDialog(self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        url, member, role, password = dialog.values()
+        url, member, password, discard_demo, keep_local = dialog.values()
 
         def joined(team: app_sync.TeamSettings) -> None:
-            self._message(f"Joined {team.url} as {team.member} ({team.role}); syncing…")
+            note = f" This laptop: {team.note}." if team.note else ""
+            self._message(f"Joined {app_sync.safe_url(team.url)} as {team.member} ({team.role}); syncing…{note}")
+            if team.note:  # the demo left the home: every open window shows what remains
+                self.window.changed.emit(Changes.of(everything=True))
             self.status = None
             self.refresh_status(then_sync=True)
 
-        self.runner.submit(app_sync.join, ws, url, member, role, password or None, on_done=joined,
+        self.runner.submit(app_sync.join, ws, url, member, None, password or None, discard_demo=discard_demo,
+                           keep_local=keep_local, on_done=joined,
                            on_failed=lambda e: self._error("Not joined", describe(e)))  # fmt: skip
         return True
 

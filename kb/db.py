@@ -25,8 +25,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+def make_engine(url: str, connect_args: dict[str, str] | None = None) -> Engine:
+    engine = create_engine(url, future=True, connect_args=connect_args or {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

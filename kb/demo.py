@@ -14,7 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
 from kb.errors import LoadError
+from kb.loader import content_files, load_folder
+from kb.models import AnswerLogEntry, Deal, Gap, Item, JourneyStage
 from kb.paths import BUNDLED_CONTENT
 from kb.records import ItemRecord
 from kb.services.answer_log import add_entry
@@ -90,8 +95,6 @@ def _seed_deal(store, spec, by_stage, unanswered, rng, now, report) -> None:  # 
     if not history:
         raise ValueError("no history")
     with store.session() as s:
-        from kb.models import Deal
-
         if s.get(Deal, spec["id"]) is not None:
             return
         first = history[0]
@@ -140,3 +143,42 @@ def _log_one(s, deal_id, pool, unanswered, roles, rep, at, rng, report) -> None:
                   role=role, search_text=question.lower()[: rng.randint(12, 60)], chosen_rank=rank,
                   seconds=seconds, rep=rep, at=at)  # fmt: skip
     report.log_entries += 1
+
+
+@dataclass(frozen=True)
+class DemoFootprint:
+    """What of the bundled demo a home holds: it must never reach a team server."""
+
+    item_ids: frozenset[str]
+    deal_ids: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.item_ids or self.deal_ids)
+
+
+def demo_footprint(session: Session, content: Path = BUNDLED_CONTENT, demo_dir: Path = DEMO_DIR) -> DemoFootprint:
+    """The demo items and deals in this home, recognised by the bundled content's and deals' ids
+    (so an expert's edit of a demo answer is still demo)."""
+    stage_keys = session.scalars(select(JourneyStage.key)).all()
+    bundled = {p.stem for p in content_files(content)} | {r.id for r in load_folder(content, stage_keys).records}
+    try:
+        data = yaml.safe_load((demo_dir / "deals.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        data = {}
+    deal_ids = {str(d.get("id")) for d in data.get("deals") or [] if isinstance(d, dict)}
+    items = frozenset(session.scalars(select(Item.id).where(Item.id.in_(bundled))))
+    deals = frozenset(session.scalars(select(Deal.id).where(Deal.id.in_(deal_ids))))
+    return DemoFootprint(items, deals)
+
+
+def discard_demo(session: Session, footprint: DemoFootprint) -> None:
+    """Remove the demo's items (with their history) and deals (with their stage moves,
+    stakeholders, answer log and gaps) from this home; nothing else is touched."""
+    deal_ids = list(footprint.deal_ids)
+    session.execute(delete(Gap).where(Gap.deal_id.in_(deal_ids)))
+    for entry in session.scalars(select(AnswerLogEntry).where(AnswerLogEntry.deal_id.in_(deal_ids))):
+        session.delete(entry)
+    for model, ids in ((Deal, deal_ids), (Item, list(footprint.item_ids))):
+        for obj in session.scalars(select(model).where(model.id.in_(ids))):
+            session.delete(obj)
+    session.flush()

@@ -111,6 +111,7 @@ class StageEvent(Base):
 class Stakeholder(Base):
     __tablename__ = "stakeholders"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, unique=True, index=True)
     deal_id: Mapped[str] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(40))
@@ -158,7 +159,9 @@ class Gap(Base):
     deal_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     stage: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
-    answered_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the answering item's id
+    by: Mapped[str] = mapped_column(String(120), default="", server_default="")  # the rep who asked
+    decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)  # the expert who closed it
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

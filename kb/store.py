@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kb.db import open_database
-from kb.models import AnswerLogEntry, Deal, Item, JourneyStage
+from kb.models import AnswerLogEntry, Deal, Item, JourneyStage, SyncState
 from kb.paths import Home
 from kb.stages import Stage, load_stage_config
 
@@ -51,8 +51,11 @@ class Store:
         return [s.key for s in self.stages()]
 
     def is_empty(self) -> bool:
+        """Nothing to show yet, so a first start may fill it from the bundled demo. A home that
+        joined a team is never empty: its content is the team's, even before the first sync (and
+        when joining removed the demo, it must not come back)."""
         with self.session() as s:
-            for model in (Item, Deal, AnswerLogEntry):
+            for model in (Item, Deal, AnswerLogEntry, SyncState):
                 if s.scalar(select(func.count()).select_from(model)):
                     return False
         return True

@@ -44,7 +44,7 @@ class CurationContext(QObject):
         *,
         reads: Runner | None = None,
         writer: Runner | None = None,
-        actor: Callable[[], Actor] = current_actor,
+        actor: Callable[[], Actor] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,8 +74,9 @@ class CurationContext(QObject):
         return self.workspace_getter()
 
     def actor(self) -> Actor:
-        """Resolved each time: the role comes from the environment (``EXPERT_ANSWERS_ROLE``)."""
-        return self._actor()
+        """Resolved each time: the team member this home joined as, else the environment
+        (``EXPERT_ANSWERS_ROLE``)."""
+        return self._actor() if self._actor is not None else current_actor(ws=self.ws)
 
     def curation(self) -> Curation:
         """The curation use cases for the current workspace, as the current actor."""

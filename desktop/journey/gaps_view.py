@@ -28,6 +28,7 @@ from desktop.journey.models import Display, _Table, fmt
 from desktop.theme import warn_color
 from desktop.workers import Runner, describe
 from indexer.app import journey as journey_app
+from indexer.app.actors import current_actor
 from indexer.app.changes import Changes
 from indexer.app.workspace import Workspace
 
@@ -135,11 +136,19 @@ class GapsWindow(QWidget):
         names = self._queue.deal_names if self._queue else {}
         self.wordings.setStringList(list(g.wordings) if g else [])
         self.deals.setStringList([names.get(d, d) for d in g.deal_ids] if g else [])
-        self.dismiss_btn.setEnabled(g is not None)
+        self.dismiss_btn.setEnabled(g is not None and self._may_decide())
+
+    def _may_decide(self) -> bool:
+        """Deciding gaps is the experts' work (the team server refuses a rep's decision too): a rep
+        sees the queue, and the button says why it is not theirs to press."""
+        expert = current_actor(ws=self.workspace).is_expert
+        self.dismiss_btn.setToolTip("Close every gap of this group: no item is needed for it" if expert else
+                                    "Only experts decide gaps; this laptop acts as a rep")
+        return expert
 
     def dismiss_current(self) -> None:
         g = self.current_group()
-        if g is None:
+        if g is None or not self._may_decide():
             return
         self.dismiss_btn.setEnabled(False)
         self.status.setText(f"Dismissing {g.count} gaps…")

@@ -12,7 +12,9 @@ from datetime import datetime
 from kb.services import answer_log, deals, gaps, reports
 from kb.services.deals import DEAL_STATUSES, ROLES, DealRecord
 from kb.services.gap_groups import GapGroup
+from kb.services.roles import require_expert
 
+from indexer.app.actors import Actor, current_actor
 from indexer.app.changes import Changes, Done
 from indexer.app.workspace import Workspace
 
@@ -137,12 +139,16 @@ def gap_queue(ws: Workspace, status: str | None = "open") -> GapQueue:
     return GapQueue(stage_labels(ws), groups, names)
 
 
-def dismiss_gaps(ws: Workspace, gap_ids: tuple[int, ...] | list[int]) -> Done[int]:
-    """Dismiss a whole group in one transaction: the experts decided none of it needs an item."""
+def dismiss_gaps(ws: Workspace, gap_ids: tuple[int, ...] | list[int], actor: Actor | None = None) -> Done[int]:
+    """Dismiss a whole group in one transaction: the experts decided none of it needs an item.
+
+    Experts only (the team server refuses a rep's decision too); recorded in the expert's name."""
+    actor = actor or current_actor(ws=ws)
+    require_expert(actor, "dismiss gaps")
 
     def dismiss(s):  # type: ignore[no-untyped-def]
         for gap_id in gap_ids:
-            gaps.resolve_gap(s, gap_id, item_id=None, status="dismissed")
+            gaps.resolve_gap(s, gap_id, item_id=None, status="dismissed", by=actor.name)
         return len(gap_ids)
 
     return Done(ws.run(dismiss), Changes.of(gaps=True))

@@ -11,32 +11,33 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from kb.models import Item, SyncState
+from kb.demo import demo_footprint, discard_demo
+from kb.models import AnswerLogEntry, Deal, Item, SyncState
 from kb.team import server
 from kb.team import sync as team_sync
 from kb.team.credentials import connect_args, store_password
-from kb.team.server import ROLES, ServerStatus, TeamServerError
-from kb.team.sync import SyncReport
+from kb.team.server import ROLES, AdminPasswordNeeded, ServerStatus, TeamServerError
+from kb.team.sync import MEMBER_KEY, ROLE_KEY, SERVER_KEY, SyncReport
 
 from indexer.app.changes import Changes, Done
 from indexer.app.workspace import Workspace
 
 __all__ = [
-    "ROLES", "NotJoinedError", "ServerStatus", "ServerUnreachableError", "SyncReport", "SyncStatus",
-    "TeamServerError", "TeamSettings", "add_member", "follow_other_writers", "init_server", "join",
-    "read_team", "server_status", "settings", "status", "sync_home",
+    "ROLES", "AdminPasswordNeeded", "JoinNeedsChoice", "NotJoinedError", "RoleMismatch", "ServerStatus",
+    "ServerUnreachableError", "SyncReport", "SyncStatus", "TeamServerError", "TeamSettings", "add_member",
+    "follow_other_writers", "init_server", "join", "read_team", "remove_member", "safe_url", "url_password", "server_status", "settings",
+    "status", "sync_home",
 ]  # fmt: skip
 
 ProgressFn = Callable[[str, int, int], None]
 T = TypeVar("T")
-SERVER_KEY, MEMBER_KEY, ROLE_KEY = "server_url", "member", "role"
 
 
 class NotJoinedError(ValueError):
@@ -47,11 +48,20 @@ class ServerUnreachableError(ValueError):
     """The server could not be reached or went away mid-sync; rerunning sync later is safe."""
 
 
+class RoleMismatch(ValueError):
+    """The member asked to join with a role the server does not give them."""
+
+
+class JoinNeedsChoice(ValueError):
+    """The home holds demo or local content that joining would otherwise send to the team."""
+
+
 @dataclass(frozen=True)
 class TeamSettings:
     url: str
     member: str
     role: str
+    note: str = ""  # what joining did with the home's own content
 
 
 @dataclass(frozen=True)
@@ -72,22 +82,27 @@ class SyncStatus:
 CONNECT_TIMEOUT_S = 10
 
 
-def _connect(ws: Workspace) -> dict[str, str]:
-    return {**connect_args(ws.home.root), "connect_timeout": str(CONNECT_TIMEOUT_S)}
+def _connect(ws: Workspace, url: str, timeout_s: int = CONNECT_TIMEOUT_S) -> dict[str, str]:
+    return {**connect_args(ws.home.root, url), "connect_timeout": str(timeout_s)}
 
 
 # -- the server (team admin) ------------------------------------------------------------------------
-def init_server(url: str) -> ServerStatus:
-    """Migrate the schema, create the group roles and apply the GRANTs (idempotent)."""
-    return server.init(url)
+def init_server(url: str, admin_password: str | None = None) -> ServerStatus:
+    """Migrate the schema, create the group roles, apply GRANTs, row-level security and stamping
+    (idempotent)."""
+    return server.init(url, admin_password)
 
 
-def server_status(url: str) -> ServerStatus:
-    return server.status(url)
+def server_status(url: str, admin_password: str | None = None) -> ServerStatus:
+    return server.status(url, admin_password)
 
 
-def add_member(url: str, name: str, role: str, password: str) -> None:
-    server.add_member(url, name, role, password)
+def add_member(url: str, name: str, role: str, password: str, admin_password: str | None = None) -> None:
+    server.add_member(url, name, role, password, admin_password=admin_password)
+
+
+def remove_member(url: str, name: str, admin_password: str | None = None) -> None:
+    server.remove_member(url, name, admin_password=admin_password)
 
 
 # -- this laptop's membership -----------------------------------------------------------------------
@@ -103,44 +118,132 @@ def _put(ws: Workspace, values: dict[str, str]) -> None:
     ws.run(write)
 
 
-def join(ws: Workspace, url: str, member: str, role: str, password: str | None = None, *,
-         check: bool = True) -> TeamSettings:
-    """Remember the server and member, after signing in once (``check``). The stored URL carries no
-    password: that lives in a 0600 ``.pgpass``-style file beside the home (:mod:`kb.team.credentials`)."""
-    if role not in ROLES:
-        raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+def safe_url(url: str) -> str:
+    """The URL as it may be shown or stored: never with a password."""
+    return _without_password(make_url(url))
+
+
+def _without_password(url: URL) -> str:
+    """``URL.set(password=None)`` keeps the password (None means "unchanged"): build it anew."""
+    return URL.create(url.drivername, url.username, None, url.host, url.port, url.database,
+                      url.query).render_as_string(hide_password=False)
+
+
+def url_password(url: str) -> str | None:
+    """A password typed into the URL (moved to the password file by :func:`join`, never kept there)."""
+    try:
+        return make_url(url).password
+    except ArgumentError:
+        return None
+
+
+def _parse(url: str) -> Any:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ValueError(f"server URL {url!r} is not a database URL ({exc})") from exc
+        raise ValueError(f"server URL {safe_url(url) if '@' in url else url!r} is not a database URL") from exc
     if not parsed.drivername.startswith("postgresql"):
-        raise ValueError(f"server URL {url!r}: a team server is PostgreSQL (postgresql+psycopg://host/db)")
+        raise ValueError(f"server URL {safe_url(url)!r}: a team server is PostgreSQL (postgresql+psycopg://host/db)")
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    safe = parsed.set(username=member, password=None).render_as_string(hide_password=False)
-    if password is None:
-        password = parsed.password
+    return parsed
+
+
+def _server_role(ws: Workspace, url: str, member: str) -> str:
+    """Sign in as the member and ask the server which role it really gives them."""
+    engine = team_sync.server_engine(url, _connect(ws, url, 5))
+    try:
+        with engine.connect() as conn:
+            role = server.member_role(conn, member)
+    except OperationalError as exc:
+        raise ServerUnreachableError(f"could not sign in to {safe_url(url)} as {member}: "
+                                     f"{' '.join(str(exc.orig).split())}") from exc
+    finally:
+        engine.dispose()
+    if role is None:
+        raise RoleMismatch(f"{member} signed in to {safe_url(url)} but is not a team member there "
+                           "(the team admin runs `kb server add-member`)")
+    return role
+
+
+def _settle_local_content(ws: Workspace, discard: bool, keep: bool) -> str:
+    """Before a first join: the demo is removed or kept to this laptop, and so is anything else
+    the home holds; nothing a laptop had before joining is published by joining."""
+    def inspect(s: Session) -> tuple[Any, dict[str, int]]:
+        counts = {what: s.scalar(select(func.count()).select_from(model)) or 0
+                  for what, model in (("items", Item), ("deals", Deal), ("log entries", AnswerLogEntry))}
+        return demo_footprint(s), counts
+
+    demo, counts = ws.run(inspect)
+    if not any(counts.values()):
+        return ""
+    rest = {**counts, "items": counts["items"] - (len(demo.item_ids) if discard else 0),
+            "deals": counts["deals"] - (len(demo.deal_ids) if discard else 0)}
+    if discard:
+        rest["log entries"] = ws.run(lambda s: s.scalar(select(func.count()).select_from(AnswerLogEntry)
+                                     .where(AnswerLogEntry.deal_id.not_in(demo.deal_ids)
+                                            | AnswerLogEntry.deal_id.is_(None))) or 0)
+    if any(rest.values()) and not keep:
+        if discard:
+            held = ", ".join(f"{n} {what}" for what, n in rest.items() if n)
+            raise JoinNeedsChoice(f"besides the bundled demo, this home holds {held}; joining does not publish "
+                                  "them: rerun with --keep-local to keep them on this laptop only")
+        held = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+        demo_note = f" ({len(demo.item_ids)} items and {len(demo.deal_ids)} deals from the bundled demo)" if demo else ""
+        raise JoinNeedsChoice(
+            f"this home holds {held}{demo_note}; joining does not publish them: rerun with "
+            + ("--discard-demo to remove the demo, and/or " if demo else "")
+            + "--keep-local to keep them on this laptop only")
+    notes = []
+    if discard and demo:
+        with ws._index_follows():
+            ws.run(lambda s: discard_demo(s, demo))
+            ws.reindex_ids(demo.item_ids)
+        notes.append(f"removed the demo ({len(demo.item_ids)} items, {len(demo.deal_ids)} deals)")
+    if keep and any(rest.values()):
+        kept = ws.run(lambda s: team_sync.keep_local(s.connection()))
+        notes.append(f"kept {len(kept.items)} items and {len(kept.deals)} deals on this laptop only")
+    return "; ".join(notes)
+
+
+def join(ws: Workspace, url: str, member: str, role: str | None = None, password: str | None = None, *,
+         check: bool = True, discard_demo: bool = False, keep_local: bool = False) -> TeamSettings:
+    """Remember the server and member, after signing in once (``check``) and asking the server for
+    the member's real role (``role`` given and different: refused). The stored URL carries no
+    password: that lives in a 0600 ``.pgpass``-style file beside the home
+    (:mod:`kb.team.credentials`); a password typed into the URL is moved there, never printed.
+
+    A home's first join settles what it already holds: ``discard_demo`` removes the bundled demo,
+    ``keep_local`` keeps the rest on this laptop only; with neither, a home holding anything is
+    refused with :class:`JoinNeedsChoice`, so joining never publishes the demo to a team."""
+    if role is not None and role not in ROLES:
+        raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+    parsed = _parse(url)
+    safe = _without_password(parsed.set(username=member))
+    password = password or parsed.password
     if password:
         store_password(ws.home.root, safe, password)
     if check:  # a typo in the URL or the password shows now, not at the first sync in the field
-        engine = team_sync.server_engine(safe, {**connect_args(ws.home.root), "connect_timeout": "5"})
-        try:
-            with engine.connect():
-                pass
-        except OperationalError as exc:
-            raise ServerUnreachableError(f"could not sign in to {make_url(safe).render_as_string()} as "
-                                         f"{member}: {str(exc.orig).strip()}") from exc
-        finally:
-            engine.dispose()
+        actual = _server_role(ws, safe, member)
+        if role is not None and role != actual:
+            raise RoleMismatch(f"{member} is {'an' if actual == 'expert' else 'a'} {actual} on {safe_url(safe)}, "
+                               f"not {'an' if role == 'expert' else 'a'} {role}: join with --role {actual}")
+        role = actual
+    if role is None:
+        raise ValueError("without signing in (check=False) the role must be given")
+    first = _get(ws, SERVER_KEY) is None
+    note = _settle_local_content(ws, discard_demo, keep_local) if first else ""
     _put(ws, {SERVER_KEY: safe, MEMBER_KEY: member, ROLE_KEY: role})
-    return TeamSettings(safe, member, role)
+    return TeamSettings(safe, member, role, note)
 
 
 def settings(ws: Workspace) -> TeamSettings:
     url, member, role = (_get(ws, k) for k in (SERVER_KEY, MEMBER_KEY, ROLE_KEY))
     if not (url and member and role):
-        raise NotJoinedError("this home has not joined a team: run `kb team join URL --as NAME --role rep|expert`")
-    return TeamSettings(url, member, role)
+        raise NotJoinedError("this home has not joined a team: run `kb team join URL --as NAME`")
+    # A home that joined with an older version may hold a URL with a password: never use or show
+    # it (it would override the member's current password in the .pgpass file).
+    return TeamSettings(_without_password(make_url(url)), member, role)
 
 
 # -- sync -------------------------------------------------------------------------------------------
@@ -148,7 +251,7 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> Done[tup
     """Push then pull, then reindex only the changed items (and re-read the synonyms if they came
     down). Returns the report and the seconds the index update took, with what changed."""
     team = settings(ws)
-    remote = team_sync.server_engine(team.url, _connect(ws))
+    remote = team_sync.server_engine(team.url, _connect(ws, team.url))
     try:
         # The pending marker makes a crash between the pull's commit and the reindex rebuild the
         # index on the next open; an unreachable server changes nothing locally, so no marker stays.
@@ -174,14 +277,14 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> Done[tup
 
 def status(ws: Workspace, *, probe: bool = False) -> SyncStatus:
     """Last sync time, records waiting to go up, and (with ``probe``) whether the server answers now."""
-    pending = team_sync.pending(ws.store.engine)
     try:
         team = settings(ws)
     except NotJoinedError:
-        return SyncStatus(False, None, pending, None)
+        return SyncStatus(False, None, team_sync.pending(ws.store.engine), None)
+    pending = team_sync.pending(ws.store.engine, team.role)
     online = None
     if probe:
-        engine = team_sync.server_engine(team.url, {**connect_args(ws.home.root), "connect_timeout": "3"})
+        engine = team_sync.server_engine(team.url, _connect(ws, team.url, 3))
         try:
             with engine.connect():
                 online = True
@@ -219,7 +322,7 @@ def is_direct(ws: Workspace) -> bool:
 @contextmanager
 def _team_session(ws: Workspace) -> Iterator[Session]:
     team = settings(ws)
-    engine = team_sync.server_engine(team.url, _connect(ws))
+    engine = team_sync.server_engine(team.url, _connect(ws, team.url))
     try:
         with Session(engine) as session:
             yield session

@@ -91,7 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_gap_answer)
 
-    p = add_json(gcmds.add_parser("dismiss", help="close gaps that need no item (e.g. a whole group from `kb report gaps`)"))
+    p = _writer(gcmds.add_parser("dismiss", help="close gaps that need no item (e.g. a whole group from `kb report gaps`)"))
     p.add_argument("n", type=int, nargs="+")
     p.set_defaults(func=cmd_gap_dismiss)
 
@@ -103,13 +103,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _writer(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     add_json(p)
     p.add_argument("--as", dest="actor_name", metavar="NAME",
-                   help="who is acting (default: $EXPERT_ANSWERS_USER or the OS user)")
-    p.add_argument("--role", choices=ROLES, help="rep or expert (default: $EXPERT_ANSWERS_ROLE or rep)")
+                   help="who is acting (default: the team member this home joined as, else "
+                        "$EXPERT_ANSWERS_USER or the OS user)")
+    p.add_argument("--role", choices=ROLES,
+                   help="rep or expert (default: the joined member's, else $EXPERT_ANSWERS_ROLE or rep)")
     return p
 
 
 def _curation(args: argparse.Namespace) -> Curation:
-    return Curation(open_workspace(args), current_actor(getattr(args, "actor_name", None), getattr(args, "role", None)))
+    ws = open_workspace(args)
+    return Curation(ws, current_actor(getattr(args, "actor_name", None), getattr(args, "role", None), ws))
 
 
 def _saved(args: argparse.Namespace, record: ItemRecord, verb: str) -> int:
@@ -268,7 +271,8 @@ def cmd_gap_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_gap_dismiss(args: argparse.Namespace) -> int:
-    n = journey.dismiss_gaps(open_workspace(args), tuple(args.n)).value
+    cur = _curation(args)
+    n = journey.dismiss_gaps(cur.ws, tuple(args.n), cur.actor).value
     if args.json:
         print_json({"dismissed": list(args.n)})
     else:

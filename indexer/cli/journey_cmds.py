@@ -170,8 +170,9 @@ def cmd_log_export(args: argparse.Namespace) -> int:
 
 
 def cmd_log_add(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
     entry = answers.log_question(
-        open_workspace(args), current_actor(args.actor_name), args.question, deal_id=args.deal, item_ids=args.item,
+        ws, current_actor(args.actor_name, ws=ws), args.question, deal_id=args.deal, item_ids=args.item,
         outcome=args.outcome, role=args.role, rank=args.rank, seconds=args.seconds,
     ).value  # fmt: skip
     if args.json:

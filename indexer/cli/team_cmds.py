@@ -6,7 +6,9 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
+from typing import TypeVar
 
 from rich.progress import Progress
 
@@ -16,29 +18,39 @@ from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json
 
 PASSWORD_ENV = "EXPERT_ANSWERS_TEAM_PASSWORD"  # for scripts; otherwise asked without echo
+T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     srv = sub.add_parser("server", help="prepare and inspect the team's PostgreSQL server (team admin)")
     cmds = srv.add_subparsers(dest="server_cmd", metavar="COMMAND", required=True)
-    p = add_json(cmds.add_parser("init", help="migrate the schema, create the ea_rep/ea_expert roles and GRANTs"))
-    p.add_argument("url", help="admin URL, e.g. postgresql+psycopg://postgres@host/expertanswers")
+    p = add_json(cmds.add_parser("init", help="migrate the schema; roles, GRANTs, row-level security, stamping"))
+    p.add_argument("url", help="admin URL, e.g. postgresql+psycopg://postgres@host/expertanswers (password: "
+                               "PGPASSWORD, ~/.pgpass, or asked)")
     p.set_defaults(func=cmd_init)
     p = add_json(cmds.add_parser("status", help="schema revision, members and row counts"))
     p.add_argument("url")
     p.set_defaults(func=cmd_status)
-    p = cmds.add_parser("add-member", help="create a member's own LOGIN role (rep or expert)")
+    p = cmds.add_parser("add-member", help="create a member's own LOGIN role (rep or expert), or change it")
     p.add_argument("url")
     p.add_argument("name")
     p.add_argument("--role", choices=tuple(app_sync.ROLES), required=True)
     p.set_defaults(func=cmd_add_member)
+    p = cmds.add_parser("remove-member", help="drop a member's login (what they wrote stays)")
+    p.add_argument("url")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove_member)
 
     team = sub.add_parser("team", help="this laptop's membership of a team server")
     tcmds = team.add_subparsers(dest="team_cmd", metavar="COMMAND", required=True)
     p = tcmds.add_parser("join", help="remember the server and keep the password in a 0600 .pgpass file")
     p.add_argument("url", help="server URL, e.g. postgresql+psycopg://kb.example.com/expertanswers")
     p.add_argument("--as", dest="member", required=True, metavar="NAME")
-    p.add_argument("--role", choices=tuple(app_sync.ROLES), required=True)
+    p.add_argument("--role", choices=tuple(app_sync.ROLES),
+                   help="the role you expect; the server's is used, and a different one is refused")
+    p.add_argument("--discard-demo", action="store_true", help="remove the bundled demo content and deals first")
+    p.add_argument("--keep-local", action="store_true",
+                   help="keep what this home already holds on this laptop only (never sent to the team)")
     p.set_defaults(func=cmd_join)
     p = add_json(tcmds.add_parser("status", help="member, server, online or not, last sync, records waiting to go up"))
     p.set_defaults(func=cmd_team_status)
@@ -49,6 +61,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _password(prompt: str) -> str:
     return os.environ.get(PASSWORD_ENV) or getpass.getpass(prompt)
+
+
+def _as_admin(call: Callable[[str | None], T]) -> T:
+    """Run an admin call; when the server asks for a password that PGPASSWORD/.pgpass did not
+    give, ask for it once at a terminal (never echoed), else say so in one line."""
+    try:
+        return call(None)
+    except app_sync.AdminPasswordNeeded:
+        if not sys.stdin.isatty():
+            raise
+        return call(getpass.getpass("Admin password: "))
 
 
 def _show_status(args: argparse.Namespace, st: app_sync.ServerStatus) -> int:
@@ -63,24 +86,36 @@ def _show_status(args: argparse.Namespace, st: app_sync.ServerStatus) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    return _show_status(args, app_sync.init_server(args.url))
+    return _show_status(args, _as_admin(lambda pw: app_sync.init_server(args.url, pw)))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    return _show_status(args, app_sync.server_status(args.url))
+    return _show_status(args, _as_admin(lambda pw: app_sync.server_status(args.url, pw)))
 
 
 def cmd_add_member(args: argparse.Namespace) -> int:
-    app_sync.add_member(args.url, args.name, args.role, _password(f"Password for {args.name}: "))
-    console.print(f"{args.name} can now join as {args.role}")
+    password = _password(f"Password for {args.name}: ")
+    _as_admin(lambda pw: app_sync.add_member(args.url, args.name, args.role, password, pw))
+    console.print(f"{args.name} can now join as {args.role}", highlight=False)
+    return 0
+
+
+def cmd_remove_member(args: argparse.Namespace) -> int:
+    _as_admin(lambda pw: app_sync.remove_member(args.url, args.name, pw))
+    console.print(f"{args.name} can no longer sign in", highlight=False)
     return 0
 
 
 def cmd_join(args: argparse.Namespace) -> int:
     ws = open_workspace(args, seed=SEED_NONE)
-    team = app_sync.join(ws, args.url, args.member, args.role, _password(f"Password for {args.member}: "))
-    console.print(f"Joined {team.url} as {team.member} ({team.role}); the password is kept in a mode-0600 "
-                  "file beside the home, never in it")
+    in_url = app_sync.url_password(args.url)
+    password = in_url or _password(f"Password for {args.member}: ")
+    team = app_sync.join(ws, args.url, args.member, args.role, password,
+                         discard_demo=args.discard_demo, keep_local=args.keep_local)
+    console.print(f"Joined {app_sync.safe_url(team.url)} as {team.member} ({team.role}); the password is kept "
+                  "in a mode-0600 file beside the home, never in it", highlight=False)
+    if team.note:
+        console.print(f"This home: {team.note}", highlight=False)
     return 0
 
 
@@ -91,7 +126,7 @@ def cmd_team_status(args: argparse.Namespace) -> int:
         print_json(asdict(st))
         return 0
     if not st.joined:
-        console.print("Not in a team: run `kb team join URL --as NAME --role rep|expert`.")
+        console.print("Not in a team: run `kb team join URL --as NAME`.")
     else:
         when = f"{st.last_sync:%Y-%m-%d %H:%M} UTC" if st.last_sync else "never"
         console.print(f"{st.member} ({st.role}) on {st.url}: {'online' if st.online else 'offline'}, last sync {when}")
@@ -117,4 +152,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
     console.print(f"Up: {up}\nDown: {down}\nSearch index updated in {index_seconds:.2f} s")
     if report.conflicts:
         console.print(f"Conflicts queued for the experts: {', '.join(report.conflicts)}")
+    for line in report.kept_local:
+        console.print(f"Kept on this laptop: {line}", highlight=False)
     return 0

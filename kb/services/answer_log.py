@@ -86,7 +86,8 @@ def add_entry(
     session.flush()
     gap_id = None
     if outcome == "no-answer":
-        gap = Gap(question=question, log_entry_id=entry.id, deal_id=deal_id, stage=stage, created_at=entry.at)
+        gap = Gap(question=question, log_entry_id=entry.id, deal_id=deal_id, stage=stage, created_at=entry.at,
+                  by=entry.rep)
         session.add(gap)
         session.flush()
         gap_id = gap.id

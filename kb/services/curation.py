@@ -181,5 +181,5 @@ def answer_gap(session: Session, gap_id: int, record: ItemRecord, actor: Actor) 
     if not record.owner:
         record = replace(record, owner=actor.name)
     saved = save_item(session, record, actor)
-    resolve_gap(session, gap_id, item_id=saved.id)
+    resolve_gap(session, gap_id, item_id=saved.id, by=actor.name)
     return saved

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -68,11 +70,16 @@ def _record(deal: Deal, order: list[str]) -> DealRecord:
 
 
 def _unique_id(session: Session, name: str) -> str:
+    """Readable and globally unique: the name's slug and 60 random bits (12 base32 characters).
+
+    Deals are created offline on many laptops and meet on the team server, where two reps' "Acme
+    renewal" must stay two deals: a per-laptop counter (``acme-renewal-2``) would collide there."""
     base = slugify(name, 50)
-    candidate, n = base, 2
-    while session.get(Deal, candidate) is not None:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    while True:
+        token = base64.b32encode(uuid.uuid4().bytes).decode().lower()[:12]
+        candidate = f"{base}-{token}"
+        if session.get(Deal, candidate) is None:
+            return candidate
 
 
 def create_deal(

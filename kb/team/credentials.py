@@ -9,6 +9,7 @@ appears in the home's database, settings or the URL we store.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -23,10 +24,14 @@ def _esc(value: str) -> str:
     return value.replace("\\", "\\\\").replace(":", "\\:")
 
 
+def _key(url: str) -> str:
+    u = make_url(url)
+    return ":".join(_esc(str(x)) for x in (u.host or "localhost", u.port or 5432, u.database or "*", u.username))
+
+
 def store_password(home_root: Path, url: str, password: str) -> Path:
     """Write (or replace) the line for this server/user at 0600 and return the file."""
-    u = make_url(url)
-    key = ":".join(_esc(str(x)) for x in (u.host or "localhost", u.port or 5432, u.database or "*", u.username))
+    key = _key(url)
     path = pgpass_path(home_root)
     lines = [ln for ln in (path.read_text().splitlines() if path.exists() else []) if not ln.startswith(key + ":")]
     lines.append(f"{key}:{_esc(password)}")
@@ -37,7 +42,16 @@ def store_password(home_root: Path, url: str, password: str) -> Path:
     return path
 
 
-def connect_args(home_root: Path) -> dict[str, str]:
-    """psycopg connection arguments that point libpq at this home's password file."""
+def connect_args(home_root: Path, url: str) -> dict[str, str]:
+    """psycopg connection arguments with this member's password from the home's password file.
+
+    Given explicitly, not as ``passfile``: libpq prefers ``PGPASSWORD`` to a password file, so a
+    team admin's exported ``PGPASSWORD`` would otherwise sign every member in with the wrong one."""
     path = pgpass_path(home_root)
-    return {"passfile": str(path)} if path.exists() else {}
+    if not path.exists():
+        return {}
+    prefix = _key(url) + ":"
+    for line in path.read_text().splitlines():
+        if line.startswith(prefix):
+            return {"password": re.sub(r"\\(.)", r"\1", line[len(prefix):])}
+    return {"passfile": str(path)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_deal_lifecycle_and_log(tmp_path: Path, capsys: pytest.CaptureFixture[st
     home = tmp_path / "h"
     code, out, _ = kb(capsys, home, "deal", "create", "Acme 400 seats", "--account", "Acme")
     deal_id = out.strip()
-    assert code == 0 and deal_id == "acme-400-seats"
+    assert code == 0 and re.fullmatch(r"acme-400-seats-[a-z2-7]{12}", deal_id)
     assert kb(capsys, home, "deal", "stage", deal_id, "decision", "--note", "board")[0] == 0
     assert kb(capsys, home, "deal", "stage", deal_id, "consideration", "--note", "new CFO")[0] == 0
     code, out, _ = kb(capsys, home, "deal", "show", deal_id, "--json")

@@ -19,7 +19,7 @@ WAIT = 60_000
 def _join(workspace: Workspace, url: str, role: str = "rep") -> str:
     member = unique("desk")
     app_sync.add_member(url, member, role, "pw")
-    app_sync.join(workspace, member_url(url, member), member, role, "pw")
+    app_sync.join(workspace, member_url(url, member), member, role, "pw", keep_local=True)
     return member
 
 
@@ -87,7 +87,8 @@ def test_the_insight_window_reports_over_the_whole_team(qtbot, window, workspace
 
 def test_an_unreachable_server_shows_offline_and_search_keeps_working(qtbot, window, workspace) -> None:  # type: ignore[no-untyped-def]
     # A port nothing listens on: the laptop is "in the field" with no network to the server.
-    app_sync.join(workspace, "postgresql+psycopg://127.0.0.1:9/expertanswers", "jo", "rep", check=False)
+    app_sync.join(workspace, "postgresql+psycopg://127.0.0.1:9/expertanswers", "jo", "rep", check=False,
+                  keep_local=True)
     team = window.team
     with qtbot.waitSignal(team.statusChanged, timeout=WAIT):
         team.refresh_status()
@@ -107,3 +108,39 @@ def test_a_joined_laptop_syncs_by_itself_and_keeps_a_timer(qtbot, window, worksp
         team.start()
     assert team.auto.isActive() and team.auto.interval() == team.auto_minutes() * 60_000 == 5 * 60_000
     assert app_sync.status(workspace).last_sync is not None
+
+
+def test_joining_from_the_app_removes_the_demo_and_publishes_nothing(qtbot, window, workspace, pg_url,  # noqa: F811
+                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Join dialog as a rep fills it in: no role to pick (the server says), the demo removed and
+    the laptop's own deals kept to itself by default; the search no longer answers from the demo."""
+    from PySide6.QtWidgets import QDialog
+
+    from desktop import team_sync as team_ui
+
+    app_sync.init_server(pg_url)
+    member = unique("desk")
+    app_sync.add_member(pg_url, member, "rep", "pw")
+    ask(qtbot, window, "single sign-on SAML Okta")
+    assert visible_ids(window)  # the demo answers before joining
+
+    def fill_in(dialog: team_ui.JoinDialog) -> QDialog.DialogCode:
+        assert dialog.discard_demo.isChecked() and dialog.keep_local.isChecked()
+        dialog.url.setText(member_url(pg_url, member))
+        dialog.member.setText(member)
+        dialog.password.setText("pw")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(team_ui.JoinDialog, "exec", fill_in)
+    with qtbot.waitSignal(window.team.synced, timeout=WAIT):
+        assert window.team.join()
+    assert "removed the demo" in window.statusBar().currentMessage() or window.team.label.isVisible()
+    st = app_sync.status(workspace)
+    assert st.joined and st.role == "rep" and st.member == member
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, "single sign-on SAML Okta")
+    qtbot.wait(300)
+    qtbot.waitUntil(window.search.idle, timeout=10_000)
+    assert visible_ids(window) == []
+    status = app_sync.server_status(pg_url)
+    assert status.items == 0 and status.deals == 0 and status.log_entries == 0

@@ -140,13 +140,18 @@ def test_won_and_stakeholder_go_through_the_writer(qtbot, fresh_ws, runners) -> 
     assert after.status == "won" and after.stage == "results"
 
 
-def test_gap_queue_dismisses_a_group(qtbot, fresh_ws, runners) -> None:  # type: ignore[no-untyped-def]
+def test_gap_queue_dismisses_a_group(qtbot, fresh_ws, runners, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     win = GapsWindow(fresh_ws, *runners)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.loaded, timeout=10_000):
         win.refresh()
     group = win.current_group()
     assert group is not None and win.wordings.rowCount() == len(group.wordings)
+    assert not win.dismiss_btn.isEnabled() and "Only experts" in win.dismiss_btn.toolTip()  # a rep's laptop
+    monkeypatch.setenv("EXPERT_ANSWERS_ROLE", "expert")
+    win.table.selectRow(1)
+    win.table.selectRow(0)
+    assert win.dismiss_btn.isEnabled()
     with fresh_ws.store.session() as s:
         before = gaps.count_gaps(s)
     with qtbot.waitSignal(win.loaded, timeout=10_000):  # the reload after the write

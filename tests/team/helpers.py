@@ -20,5 +20,12 @@ def join_home(root: Path, url: str, name: str, role: str) -> tuple[Workspace, st
     return ws, member
 
 
+def join_as(root: Path, url: str, member: str) -> Workspace:
+    """Another laptop of an existing member (password ``pw``)."""
+    ws = Workspace.open(root, seed=SEED_NONE)
+    app_sync.join(ws, member_url(url, member), member, None, "pw")
+    return ws
+
+
 def qa(item_id: str, question: str, answer: str, **kw: object) -> ItemRecord:
     return ItemRecord(id=item_id, kind="qa", title=question, body=answer, stages=("decision",), **kw)  # type: ignore[arg-type]

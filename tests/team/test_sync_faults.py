@@ -114,3 +114,54 @@ def _wait_stopped(pid: int) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError("sync child never reached its pause point")
+
+
+def test_stakeholders_stage_moves_and_decisions_killed_at_every_point_converge(pg_url: str, tmp_path: Path) -> None:
+    """The records that used to stay on the laptop: a SIGKILL anywhere, then a rerun, and each is
+    on the server once, and every laptop shows the same decision."""
+    from indexer.app import journey
+
+    server.init(pg_url)
+    rep, name = join_home(tmp_path, pg_url, "rep", "rep")
+    expert, expert_name = join_home(tmp_path, pg_url, "expert", "expert")
+    points = ("before_push", "before_commit", "after_commit", "during_pull")
+    with rep.store.session() as s:
+        deal = deals.create_deal(s, "Globex", stage="awareness")
+        for n in range(len(points)):
+            answer_log.add_entry(s, f"unanswered {n}", deal_id=deal.id, rep=name)
+    rep.close()
+    for n, point in enumerate(points):
+        rep = Workspace.open(tmp_path / "rep", seed="none")
+        with rep.store.session() as s:
+            deals.add_stakeholder(s, deal.id, f"Person {n}", "champion")
+            deals.move_stage(s, deal.id, ("consideration", "awareness")[n % 2])
+        rep.close()
+        assert kb_sync(tmp_path / "rep", point).returncode == -signal.SIGKILL
+    assert kb_sync(tmp_path / "rep").returncode == 0
+
+    app_sync.sync_home(expert)
+    gap_ids = sorted(expert.run(lambda s: s.scalars(select(Gap.id)).all()))
+    assert len(gap_ids) == len(points)
+    expert.close()
+    for gap_id, point in zip(gap_ids, points):
+        expert = Workspace.open(tmp_path / "expert", seed="none")
+        journey.dismiss_gaps(expert, [gap_id])
+        expert.close()
+        assert kb_sync(tmp_path / "expert", point).returncode == -signal.SIGKILL
+    assert kb_sync(tmp_path / "expert").returncode == 0
+    assert kb_sync(tmp_path / "rep").returncode == 0
+
+    engine = server_engine(pg_url)
+    with Session(engine) as s:
+        from kb.models import StageEvent, Stakeholder
+
+        assert s.scalar(select(func.count()).select_from(Stakeholder)) == len(points)
+        assert s.scalar(select(func.count()).select_from(StageEvent)) == 1 + len(points)
+        assert sorted(s.execute(select(Gap.status, Gap.decided_by, Gap.by)).all()) == [
+            ("dismissed", expert_name, name)] * len(points)
+    engine.dispose()
+    rep = Workspace.open(tmp_path / "rep", seed="none")
+    assert rep.run(lambda s: sorted(s.execute(select(Gap.status, Gap.decided_by)).all())) == [
+        ("dismissed", expert_name)] * len(points)
+    assert app_sync.status(rep).pending_up["stakeholders"] == 0
+    rep.close()

@@ -7,13 +7,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kb.models import AnswerLogEntry, StageEvent, Suggestion
+from kb.models import AnswerLogEntry, Deal, StageEvent, Suggestion
 from kb.services import answer_log, deals, reports
 from kb.team import server
 from kb.team.sync import server_engine
 from indexer.app import insight
 from indexer.app import sync as app_sync
-from tests.team.helpers import join_home, qa
+from tests.team.helpers import join_as, join_home, qa
 
 
 def test_three_homes_share_content_and_count_every_entry_once(pg_url: str, tmp_path: Path) -> None:
@@ -24,20 +24,23 @@ def test_three_homes_share_content_and_count_every_entry_once(pg_url: str, tmp_p
 
     expert.save_item(qa("sso-okta", "Do you support single sign-on with Okta?", "Yes, SAML 2.0 on every edition."))
     app_sync.sync_home(expert)
-    with rep1.store.session() as s:
-        deals.create_deal(s, "Acme renewal", stage="decision", deal_id="acme")
+    deal_ids = {}
+    for rep, name in ((rep1, rep1_name), (rep2, rep2_name)):  # two reps, two deals of the same name
+        with rep.store.session() as s:
+            deal_ids[name] = deals.create_deal(s, "Acme renewal", stage="decision").id
     report, _ = app_sync.sync_home(rep1).value
-    assert report.changed_item_ids == ["sso-okta"] and report.up["deals+stage events"] >= 1
+    assert report.changed_item_ids == ["sso-okta"] and report.up["deals"] == 1 and report.up["stage events"] == 1
     app_sync.sync_home(rep2)
     for rep in (rep1, rep2):
         assert [h.id for h in rep.search("okta single sign-on").hits][:1] == ["sso-okta"]
 
-    # Offline: both reps log against the same deal, then sync (twice: the second is a no-op).
+    # Offline: both reps log against their deal, then sync (twice: the second is a no-op).
     for rep, name, n in ((rep1, rep1_name, 3), (rep2, rep2_name, 2)):
         with rep.store.session() as s:
             for k in range(n):
-                answer_log.add_entry(s, f"{name} question {k}", deal_id="acme", item_ids=["sso-okta"], rep=name)
-            answer_log.add_entry(s, f"{name} unanswered", deal_id="acme", rep=name)
+                answer_log.add_entry(s, f"{name} question {k}", deal_id=deal_ids[name], item_ids=["sso-okta"],
+                                     rep=name)
+            answer_log.add_entry(s, f"{name} unanswered", deal_id=deal_ids[name], rep=name)
     assert app_sync.status(rep1).pending_up["log entries"] == 4
     for rep in (rep1, rep2, rep1, rep2):
         app_sync.sync_home(rep)
@@ -53,7 +56,9 @@ def test_three_homes_share_content_and_count_every_entry_once(pg_url: str, tmp_p
         summary = reports.stage_summary(s)
         assert summary["decision"].questions == 7 and summary["decision"].no_answer == 2
         assert s.scalar(select(func.count()).select_from(AnswerLogEntry)) == 7
-        assert s.scalar(select(func.count()).select_from(StageEvent)) == 1
+        assert s.scalar(select(func.count()).select_from(StageEvent)) == 2
+        # Same name, two deals, each its owner's (the names used to merge them into one).
+        assert sorted(s.execute(select(Deal.owner).where(Deal.name == "Acme renewal")).scalars()) == sorted(deal_ids)
     engine.dispose()
     for ws in (expert, rep1, rep2):
         ws.close()
@@ -148,7 +153,7 @@ def test_the_experts_synonyms_reach_every_laptop(pg_url: str, tmp_path: Path) ->
 def test_only_new_records_go_up_and_pulled_ones_never_count_as_waiting(pg_url: str, tmp_path: Path) -> None:
     server.init(pg_url)
     rep1, name1 = join_home(tmp_path, pg_url, "rep1", "rep")
-    rep2, _ = join_home(tmp_path, pg_url, "rep2", "rep")
+    rep2 = join_as(tmp_path / "rep1-laptop2", pg_url, name1)  # the same rep's second laptop
     with rep1.store.session() as s:
         deals.create_deal(s, "Acme", stage="awareness", deal_id="acme")
         for k in range(3):
@@ -157,7 +162,7 @@ def test_only_new_records_go_up_and_pulled_ones_never_count_as_waiting(pg_url: s
     assert app_sync.sync_home(rep1).value[0].up["log entries"] == 0  # the mark: nothing re-sent
 
     app_sync.sync_home(rep2)
-    with rep2.store.session() as s:  # a colleague moves the shared deal
+    with rep2.store.session() as s:  # moved on the rep's other laptop
         deals.move_stage(s, "acme", "consideration")
     app_sync.sync_home(rep2)
     report, _ = app_sync.sync_home(rep1).value
