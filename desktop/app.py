@@ -26,7 +26,7 @@ from desktop.smoke import Smoke
 from desktop.theme import force_dark
 from desktop.workers import describe
 from indexer.app import content
-from indexer.app.errors import Cancelled
+from indexer.app.errors import Cancelled, describe_fault
 from kb.paths import Home
 from kb.progress import ProgressFn, cancellable
 
@@ -84,9 +84,14 @@ class Startup:
     def _opened(self, ws: Any) -> None:
         self.ws = ws
         self.window.set_workspace(ws)
-        self.window.writer.submit(content.daily_backup, self.home)
+        self.window.writer.submit(content.daily_backup, self.home, on_failed=self._backup_failed)
         if self.args.query:
             self.window.search_for(self.args.query)
+
+    def _backup_failed(self, error: BaseException) -> None:
+        """Said where the rep looks, not only in a log (the partial copy is already removed)."""
+        why = describe_fault(error, self.home.root) or f"{type(error).__name__}: {error}"
+        self.window.statusBar().showMessage(f"Today's backup was not taken — {why}", 60_000)
 
     def _results(self, count: int) -> None:
         if "results" in self._waiting and count:
@@ -112,7 +117,7 @@ class Startup:
     def _fail(self, error: BaseException | str) -> None:
         if isinstance(error, Cancelled):
             return  # the window was closed while the knowledge base was opening
-        message = error if isinstance(error, str) else describe(error)
+        message = error if isinstance(error, str) else (describe_fault(error, self.home.root) or describe(error))
         log.error("%s", message)
         self.exit_code = 1
         if self.args.screenshot:
@@ -140,7 +145,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         force_dark(app)
     home = Home.resolve(args.home).ensure()
     lock = QLockFile(str(home.root / "app.lock"))  # a dead holder's stale lock is taken over
-    if not lock.tryLock(200):
+    if not lock.tryLock(200) and lock.error() != QLockFile.LockError.LockFailedError:
+        # Not another window: the folder cannot be written (read-only, or not the user's).
+        message = (f"Expert Answers cannot write to its data folder:\n{home.root}\n\n"
+                   f"({'permission denied or read-only' if lock.error() == QLockFile.LockError.PermissionError else 'unknown error'})."
+                   " Start with --home DIR for a folder you can write.")
+        print(message.replace("\n\n", " ").replace("\n", " "), file=sys.stderr)
+        if not args.screenshot:
+            QMessageBox.critical(None, "Expert Answers", message)
+        return 1
+    if lock.error() == QLockFile.LockError.LockFailedError:
         QMessageBox.warning(
             None, "Expert Answers",
             f"Expert Answers is already open on this data folder:\n{home.root}\n\n"

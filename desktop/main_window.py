@@ -206,6 +206,11 @@ class MainWindow(QMainWindow):
         self.results_model.set_hits(result.hits)
         if result.hits:
             self.results_view.setCurrentIndex(self.results_model.index(0))
+        elif result.index_problem:  # not "no answer": the index could not look (never log a gap for it)
+            self.answer_view.show_hint(
+                f"The search index cannot be read ({result.index_problem}). Nothing is lost: restart the app "
+                "or run `kb reindex` to rebuild it from the database.")
+            self.suggestions_model.set_rows([])
         else:
             hint = f" Did you mean “{result.suggestion}”?" if result.suggestion else ""
             self.answer_view.show_hint(f"No answer found.{hint} Ctrl+G logs it as a gap for the experts.")

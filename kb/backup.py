@@ -58,9 +58,17 @@ def backup(home: Home, dest: Path | None = None, *, now: datetime | None = None)
         dest = dest / f"{PREFIX}{_stamp(now)}{SUFFIX}"
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
-    with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as source, sqlite3.connect(tmp) as target:
-        source.backup(target)
-    tmp.replace(dest)  # atomic: a crash mid-backup never leaves a truncated file under the real name
+    try:
+        source, target = sqlite3.connect(f"file:{src}?mode=ro", uri=True), sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        tmp.replace(dest)  # atomic: a crash mid-backup never leaves a truncated file under the real name
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not leave a partial copy taking more room
+        raise
     return BackupInfo(dest, now, dest.stat().st_size)
 
 

@@ -5,13 +5,13 @@ Each format is the exact inverse of its importer, so export → import round-tri
 
 from __future__ import annotations
 
-import csv
 import json
 import zipfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from kb import csv_cells
 from kb.content_format import to_markdown
 from kb.importers.csv_library import EXPORT_COLUMNS
 from kb.importers.pack import PACK_FORMAT
@@ -42,7 +42,7 @@ def export_csv(records: Iterable[ItemRecord], dest: Path) -> int:
                 extra_cols.append(key)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with dest.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_cells.writer(fh)
         writer.writerow(EXPORT_COLUMNS + extra_cols)
         for r in records:
             row = [

@@ -8,11 +8,36 @@ meaning. Plain Python, so the same rules apply whatever the database is.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: The one cap on a question's length, for searching and for logging alike. Reps paste whole emails
 #: (a long one is ~300 words, well under this); beyond it the query parser's cost grows quickly and
 #: a log row stops being a question.
 MAX_QUESTION_CHARS = 2000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def valid_text(text: str) -> str:
+    """Text both search halves (and the database) can take, decided once at the edge.
+
+    A shell hands Python the bytes of a Latin-1 or cp1252 terminal as surrogate escapes
+    (``caf\\udce9``), and a UI can hand over a lone surrogate: both used to crash the meaning side
+    or print a traceback. Surrogate-escaped bytes are decoded as UTF-8, else cp1252; any other lone
+    surrogate becomes U+FFFD; control characters (NUL included) become spaces; the result is NFC."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252", "replace")
+        except UnicodeEncodeError:
+            text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+
 
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")

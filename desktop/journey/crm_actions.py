@@ -43,6 +43,7 @@ class CrmActions:
             path = Path(chosen)
         self._status(f"Importing deals from {path.name}…")
         self.writer.submit(crm.import_crm_deals, ws, path, on_done=self._imported,
+                           on_progress=lambda done, total, label: self._status(f"{label}: {done:,} of {total:,}…"),
                            on_failed=lambda e: self._show("Deals not imported", describe(e), error=True))  # fmt: skip
         return True
 
@@ -50,6 +51,8 @@ class CrmActions:
         name = {"salesforce": "Salesforce", "hubspot": "HubSpot"}.get(report.crm, report.crm)
         text = (f"{name}: {report.created} new deals, {report.updated} updated ({report.moved} stage moves, "
                 f"{report.moved_back} back), {report.unchanged} unchanged.")  # fmt: skip
+        if report.notes:
+            text += " " + " ".join(n.message for n in report.notes)
         self._status(text)
         if report.errors:
             listed = "\n".join(f"• {e}" for e in report.errors[:MAX_LISTED_ERRORS])

@@ -13,6 +13,7 @@ from kb.crm.activities import activities, write_activities
 from kb.crm.deal_import import DealImportReport, import_deals
 from kb.crm.exports import read_export
 from kb.crm.stage_map import load_stage_map
+from kb.progress import ProgressFn, no_progress
 
 from indexer.app.changes import Changes, Done
 from indexer.app.workspace import Workspace
@@ -20,11 +21,13 @@ from indexer.app.workspace import Workspace
 __all__ = ["DealImportReport", "export_activities", "import_crm_deals"]
 
 
-def import_crm_deals(ws: Workspace, path: Path, *, mapping: Path | None = None) -> Done[DealImportReport]:
+def import_crm_deals(ws: Workspace, path: Path, *, mapping: Path | None = None,
+                     progress: ProgressFn = no_progress) -> Done[DealImportReport]:
     """Create or update a deal per export row in one transaction; a bad mapping changes nothing."""
-    export = read_export(Path(path))
-    stage_map = load_stage_map(mapping or ws.home.crm_stages_path, ws.store.stage_keys())
-    report = ws.run(lambda s: import_deals(s, export, stage_map))
+    export = read_export(Path(path), progress)
+    stage_map = load_stage_map(Path(mapping) if mapping else ws.home.crm_stages_path, ws.store.stage_keys(),
+                               create=mapping is None)
+    report = ws.run(lambda s: import_deals(s, export, stage_map, progress=progress))
     return Done(report, Changes.of(deals=report.deal_ids))
 
 

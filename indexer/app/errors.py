@@ -8,6 +8,7 @@ here keeps the front ends off ``kb.services``.
 from __future__ import annotations
 
 from kb.errors import ContentError
+from kb.faults import describe as describe_fault
 from kb.progress import Cancelled
 from kb.services.answer_log import LogError
 from kb.services.curation import EditConflict
@@ -20,7 +21,7 @@ from kb.services.suggestions import SuggestionError, SuggestionOutdated
 from indexer.engine.search_index import IndexBusyError
 
 __all__ = [
-    "USER_ERRORS", "Cancelled", "ContentError", "DealError", "EditConflict", "GapError", "IndexBusyError",
+    "USER_ERRORS", "Cancelled", "ContentError", "describe_fault", "DealError", "EditConflict", "GapError", "IndexBusyError",
     "LogError", "PermissionDenied", "ReportError", "SuggestionError", "SuggestionOutdated",
 ]  # fmt: skip
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.question_text import MAX_QUESTION_CHARS
+from kb.question_text import MAX_QUESTION_CHARS, valid_text
 from kb.records import ItemRecord
 from kb.services import answer_log
 
@@ -36,8 +36,9 @@ class NextQuestion:
 
 
 def clip(text: str) -> str:
-    """The one cap on a question, for search and log alike (reps paste whole emails)."""
-    return (text or "")[:MAX_QUESTION_CHARS]
+    """The one cap on a question, for search and log alike (reps paste whole emails), on text made
+    valid once (:func:`kb.question_text.valid_text`: terminal bytes, lone surrogates, NUL)."""
+    return valid_text(text or "")[:MAX_QUESTION_CHARS]
 
 
 def search(

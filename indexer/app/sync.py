@@ -280,7 +280,7 @@ def status(ws: Workspace, *, probe: bool = False) -> SyncStatus:
     try:
         team = settings(ws)
     except NotJoinedError:
-        return SyncStatus(False, None, team_sync.pending(ws.store.engine), None)
+        return SyncStatus(False, None, {}, None)  # joining publishes nothing held before: nothing waits
     pending = team_sync.pending(ws.store.engine, team.role)
     online = None
     if probe:

@@ -43,7 +43,7 @@ class Workspace:
         self.index = index
         self.home = store.home
         self._write_lock = threading.Lock()  # one index writer at a time within the process
-        self.notices: list[str] = []
+        self.notices: list[str] = [index.vectors.damaged] if index.vectors.damaged else []
 
     @classmethod
     def open(

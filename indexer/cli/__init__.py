@@ -10,7 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kb import __version__
+from kb import __version__, faults
+from kb.paths import resolve_home
 
 from indexer.app.errors import USER_ERRORS
 from indexer.cli import admin_cmds, content_cmds, curation_cmds, journey_cmds, measure_cmds, report_cmds, search_cmds, team_cmds
@@ -41,7 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return 130
-    except USER_ERRORS as exc:
+    except Exception as exc:
+        fault = faults.describe(exc, resolve_home(getattr(args, "home", None)))
+        if fault is not None:  # a full disk or a read-only home: one line, not a traceback
+            error(fault)
+            return 3
+        if not isinstance(exc, USER_ERRORS):
+            raise
         # KeyError's str() wraps the message in quotes; show the message itself.
         error(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
         return 2

@@ -11,7 +11,7 @@ from rich.table import Table
 from indexer.app import content
 from indexer.app.content import FORMATS
 from indexer.cli.common import add_json, open_workspace
-from indexer.cli.output import console, error, print_json, progress_bar
+from indexer.cli.output import console, error, print_json, problems, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,8 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{len(report.errors)} skipped",
             highlight=False,
         )
-        for problem in report.errors:
-            error(str(problem))
+        problems(report.errors, ws.home.root / "logs", "import-problems")
     return 0 if report.ok else 1
 
 
@@ -79,14 +78,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    report = content.load_demo(open_workspace(args)).value
+    ws = open_workspace(args)
+    report = content.load_demo(ws).value
     if args.json:
         print_json({"deals": report.deals, "log_entries": report.log_entries, "gaps": report.gaps,
                     "errors": [str(e) for e in report.errors]})  # fmt: skip
     else:
         console.print(f"Demo: {report.deals} deals, {report.log_entries} log entries, {report.gaps} gaps")
-        for problem in report.errors:
-            error(str(problem))
+        problems(report.errors, ws.home.root / "logs", "demo-problems")
     return 0 if not report.errors else 1
 
 

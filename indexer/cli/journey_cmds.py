@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import dataclasses
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from indexer.app import answers, crm, journey
 from indexer.app.actors import current_actor
 from indexer.app.journey import DealRecord
 from indexer.cli.common import add_json, open_workspace
-from indexer.cli.output import console, error, print_json
+from indexer.cli.output import console, print_json, problems, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -147,7 +148,9 @@ def cmd_deal_show(args: argparse.Namespace) -> int:
 
 
 def cmd_deal_import(args: argparse.Namespace) -> int:
-    report = crm.import_crm_deals(open_workspace(args), args.file, mapping=args.mapping).value
+    ws = open_workspace(args)
+    with progress_bar(enabled=sys.stderr.isatty() and not args.json) as progress:
+        report = crm.import_crm_deals(ws, args.file, mapping=args.mapping, progress=progress).value
     if args.json:
         print_json(report.as_dict())
     else:
@@ -156,8 +159,9 @@ def cmd_deal_import(args: argparse.Namespace) -> int:
             f"({report.moved} stage moves, {report.moved_back} back), {report.unchanged} unchanged, "
             f"{len(report.errors)} skipped", highlight=False,
         )  # fmt: skip
-        for problem in report.errors:
-            error(str(problem))
+        for note in report.notes:
+            console.print(f"note: {note}", highlight=False)
+        problems(report.errors, ws.home.root / "logs", "deal-import-problems")
     return 0 if report.ok else 1
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -35,6 +36,24 @@ def print_json(data: Any) -> None:
 
 def error(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+
+
+#: Problems listed on the terminal; the rest are counted and written to a file in full.
+MAX_LISTED = 20
+
+
+def problems(items: Sequence[object], folder: Path, what: str = "problems") -> Path | None:
+    """Print the first :data:`MAX_LISTED` problems, then a count and a file holding them all
+    (a 20,000-entry zip used to print 20,000 lines). Returns that file, if one was written."""
+    for item in items[:MAX_LISTED]:
+        error(str(item))
+    if len(items) <= MAX_LISTED:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{what}-{datetime.now():%Y%m%d-%H%M%S}.txt"
+    path.write_text("".join(f"{item}\n" for item in items), encoding="utf-8")
+    error(f"… and {len(items) - MAX_LISTED:,} more; all {len(items):,} are listed in {path}")
+    return path
 
 
 @contextmanager

@@ -41,6 +41,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         semantic.reconcile(ws)  # the CLI starts cold: check which items already have vectors
     result = search.search(ws, args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert,
                            mode=args.mode)  # fmt: skip
+    if result.index_problem:
+        error(f"the search index cannot be read ({result.index_problem}); `kb reindex` rebuilds it from the database")
+        return 1
     if result.notice:
         error(f"{result.notice} Run `kb embed` to finish it." if "ready" in result.notice else result.notice)
     if args.json:

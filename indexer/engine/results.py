@@ -74,6 +74,9 @@ class SearchResult:
     mode: str = "lexical"
     #: Why a search by meaning was asked for but answered by words only, for the status bar.
     notice: str = ""
+    #: Why the index could not answer at all (then ``hits`` is empty for that reason, not because
+    #: nothing matched: a front end must not offer to log it as a gap).
+    index_problem: str = ""
 
     def ids(self) -> list[str]:
         return [h.id for h in self.hits]

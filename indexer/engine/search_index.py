@@ -1,9 +1,12 @@
 """The search index: build, update and query a Whoosh index of ``ItemRecord``s.
 
 Design choices and why:
-- **Generations on disk.** ``index_dir/CURRENT`` names the live ``gen-NNNNNN`` directory. A rebuild
-  writes a new generation and then switches ``CURRENT`` atomically, so searches keep answering
-  from the old index while a rebuild runs, and a crash mid-rebuild leaves the old one intact.
+- **Generations on disk** (:mod:`indexer.engine.generations`). ``index_dir/CURRENT`` names the live
+  ``gen-NNNNNN`` directory. A rebuild writes a new generation and then switches ``CURRENT``
+  atomically, so searches keep answering from the old index while a rebuild runs, and a crash
+  mid-rebuild leaves the old one intact. Every reader follows ``CURRENT`` (checked with the other
+  processes' commits, before a write, and when a search meets a vanished file) and holds a lock in
+  the generation it reads, so no other process deletes it from under it.
 - **Stamped schema version** (``meta.json``): a missing, outdated or corrupt index is reported by
   :meth:`SearchIndex.needs_rebuild`; the database is the source of truth and rebuilds it.
 - **Threads.** One shared ``Index``; each thread keeps its own long-lived ``Searcher`` and only
@@ -17,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import threading
 import time
@@ -37,6 +39,7 @@ from .ranking import BM25_B, BM25_K1, SHORT_FIELD_B, Ranker, make_weighting, sem
 from .results import SearchFilters, SearchResult, StillWanted, Superseded
 from .schema import FIELD_WEIGHTS, SCHEMA_VERSION, build_schema, to_document
 from .scorer import FastScorer, PostingsCache
+from . import generations
 from .storage import is_storage_error, merge_small_segments, verify_index
 from .synonyms import Synonyms
 from .semantic import Semantic
@@ -44,7 +47,6 @@ from .vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
-_CURRENT = "CURRENT"
 #: A save touches a handful of items: a small write pool keeps peak memory low on large indexes.
 SAVE_LIMIT_MB = 16
 #: How long a save waits for another process's index writer before giving up with a message.
@@ -103,29 +105,25 @@ class SearchIndex:
         self._all_searchers: list[Searcher] = []
         self._corrupt: str | None = None
         self._ix: windex.Index | None = None
+        self._ix_dir: Path | None = None
+        self._hold: generations.FileLock | None = None
+        #: The generation read before the last switch: other threads may still be searching it.
+        self._previous: tuple[windex.Index, generations.FileLock | None] | None = None
         self._problem: str | None = self._open()
         self.vectors = VectorStore(self.index_dir / "vectors")
         self.semantic = Semantic(self.vectors)
 
     # ----------------------------------------------------------------- opening
-    def _current_dir(self) -> Path | None:
-        try:
-            name = (self.index_dir / _CURRENT).read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        d = self.index_dir / name
-        return d if name and d.is_dir() else None
-
     def _open(self) -> str | None:
         """Open the live generation; return why it cannot be used, or ``None``."""
-        gen_dir = self._current_dir()
+        gen_dir = generations.current_dir(self.index_dir)
         try:
             exists = gen_dir is not None and windex.exists_in(str(gen_dir))
         except Exception as exc:  # noqa: BLE001 - e.g. a pickled schema naming a class we renamed
-            self._ix = None
+            self._use(None, None)
             return f"unreadable schema: {type(exc).__name__}: {exc}"
-        if not exists:
-            self._ix = None
+        if not exists or gen_dir is None:
+            self._use(None, None)
             return "missing"
         try:
             meta = json.loads((gen_dir / _META).read_text(encoding="utf-8"))
@@ -133,18 +131,47 @@ class SearchIndex:
         except (OSError, ValueError, TypeError, AttributeError):
             version = 0
         if version != SCHEMA_VERSION:
-            self._ix = None
+            self._use(None, None)
             return f"schema version {version} != {SCHEMA_VERSION}"
         try:
+            hold = generations.hold(gen_dir)  # before reading: nobody deletes it from now on
             ix = windex.open_dir(str(gen_dir))
             verify_index(ix)
         except Exception as exc:  # noqa: BLE001 - any failure to read means corrupt
             # (Whoosh may leave the damaged file open here; it is closed when collected.)
-            self._ix = None
+            self._use(None, None)
             return f"corrupt: {type(exc).__name__}: {exc}"
-        self._ix = ix
-        self._cleanup_generations(keep={gen_dir.name})
+        self._use(ix, gen_dir, hold)
+        generations.cleanup(self.index_dir, keep={gen_dir.name})
         return None
+
+    def _use(self, ix: windex.Index | None, gen_dir: Path | None,
+             hold: generations.FileLock | None = None) -> None:
+        """Read ``ix`` from now on; the one read so far stays open (and held) until the next switch."""
+        with self._open_lock:
+            if self._previous is not None:
+                old_ix, old_hold = self._previous
+                old_ix.close()
+                generations.release(old_hold)
+                self._previous = None
+            if self._ix is not None:
+                self._previous = (self._ix, self._hold)
+            self._ix, self._ix_dir, self._hold = ix, gen_dir, hold
+            self._gen += 1
+
+    def follow_current(self) -> bool:
+        """Switch to the generation ``CURRENT`` names if another process rebuilt; True if it did."""
+        live = generations.current_dir(self.index_dir)
+        if live is None or live == self._ix_dir:
+            return False
+        problem = self._open()
+        if problem is None:
+            self._problem, self._corrupt = None, None
+            log.info("search index: following the new generation %s", live.name)
+            return True
+        log.warning("search index: the new generation %s cannot be read (%s)", live.name, problem)
+        self._problem = problem
+        return False
 
     def needs_rebuild(self) -> str | None:
         """Why the index must be rebuilt ("missing", "schema version 1 != 2", "corrupt: ...")."""
@@ -174,7 +201,8 @@ class SearchIndex:
         progress = progress or no_progress
         with self._write_lock:
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            gen_dir = self._new_generation_dir()
+            gen_dir = generations.new_generation_dir(self.index_dir)
+            hold = generations.hold(gen_dir)
             ix = windex.create_in(str(gen_dir), build_schema())
             count = done = 0
             seen: set[str] = set()
@@ -210,38 +238,19 @@ class SearchIndex:
                 if writer is not None:
                     writer.cancel()
                 ix.close()
+                generations.release(hold)
                 shutil.rmtree(gen_dir, ignore_errors=True)
                 raise
             (gen_dir / _META).write_text(
                 json.dumps({"schema_version": SCHEMA_VERSION, "docs": count}), encoding="utf-8"
             )
-            tmp = self.index_dir / (_CURRENT + ".tmp")
-            tmp.write_text(gen_dir.name, encoding="utf-8")
-            os.replace(tmp, self.index_dir / _CURRENT)
-            old = self._ix
-            self._ix = ix
+            generations.switch_current(self.index_dir, gen_dir)
+            self._use(ix, gen_dir, hold)
             self._problem = None
             self._corrupt = None
-            self._gen += 1
-            if old is not None:
-                old.close()
-            self._cleanup_generations(keep={gen_dir.name}, keep_previous=True)
+            generations.cleanup(self.index_dir, keep={gen_dir.name})
             progress(done, total or done, "Index ready")
             return count
-
-    def _new_generation_dir(self) -> Path:
-        nums = [int(p.name[4:]) for p in self.index_dir.glob("gen-*") if p.name[4:].isdigit()]
-        d = self.index_dir / f"gen-{max(nums, default=0) + 1:06d}"
-        d.mkdir()
-        return d
-
-    def _cleanup_generations(self, keep: set[str], keep_previous: bool = False) -> None:
-        """Delete unused generations; the previous one may still be read by other threads."""
-        gens = sorted(p for p in self.index_dir.glob("gen-*") if p.name not in keep)
-        if keep_previous and gens:
-            gens = gens[:-1]
-        for p in gens:
-            shutil.rmtree(p, ignore_errors=True)  # Windows: still open → retried next time
 
     def _require_index(self) -> windex.Index:
         if self._ix is None:
@@ -281,6 +290,7 @@ class SearchIndex:
 
     def _write(self, apply: Callable[..., None]) -> None:
         with self._write_lock:
+            self.follow_current()  # never write into a generation another process replaced
             ix = self._require_index()
             failure: str | None = None
             try:
@@ -319,6 +329,8 @@ class SearchIndex:
             if now - st.checked < _EXTERNAL_CHECK_S:
                 return st.searcher
             st.checked = now
+            if self.follow_current():  # another process rebuilt: read its generation from now on
+                return self.searcher()
             if st.searcher.up_to_date():
                 return st.searcher
         old = st.searcher
@@ -389,12 +401,29 @@ class SearchIndex:
         """
         t0 = time.perf_counter()
         text = text if isinstance(text, str) else str(text or "")
-        if self._corrupt is not None:  # damaged: answer empty until rebuilt
-            return SearchResult([], text, None, _ms(t0))
+        for attempt in (1, 2):
+            result = self._search_once(text, limit, filters, include_drafts, stage_boost, mode, wanted, t0,
+                                       retry=attempt == 1)
+            if result is not None:
+                return result
+        return self._unusable(text, t0)
+
+    def _unusable(self, text: str, t0: float) -> SearchResult:
+        """No hits, and why: never an unexplained empty list."""
+        return SearchResult([], text, None, _ms(t0), index_problem=self.needs_rebuild() or "unreadable")
+
+    def _search_once(self, text: str, limit: int, filters: SearchFilters | None, include_drafts: bool,
+                     stage_boost: Sequence[str], mode: str, wanted: StillWanted | None, t0: float,
+                     retry: bool) -> SearchResult | None:
+        """One try; None asks for a second one (another process replaced the generation under us)."""
+        if self._corrupt is not None:  # damaged: answer empty (saying why) until rebuilt
+            return None if retry and self.follow_current() else self._unusable(text, t0)
         try:
             s = self.searcher()
             if s is None:
-                return SearchResult([], text, None, _ms(t0))
+                if retry and self.follow_current():
+                    return None
+                return self._unusable(text, t0)
             limit = max(1, int(limit))
             neighbours, notice = (None, "") if mode == "lexical" else \
                 self.semantic.neighbours_async(text, semantic_depth(limit), wanted)
@@ -408,10 +437,13 @@ class SearchIndex:
             raise
         except Exception as exc:
             if is_storage_error(exc):
+                if retry and self.follow_current():  # the files went with a generation replaced meanwhile
+                    return None
                 self._mark_corrupt(exc)
             else:  # a bug in our code, not a damaged index: log it, never rebuild-loop
                 log.exception("search failed for %r", text[:200])
-        return SearchResult([], text, None, _ms(t0))
+                return SearchResult([], text, None, _ms(t0))
+        return self._unusable(text, t0)
 
     def _mark_corrupt(self, exc: Exception) -> None:
         # Format now: a LogRecord holding exc_info would keep Whoosh's open files alive.
@@ -445,9 +477,16 @@ class SearchIndex:
                 except Exception:
                     log.debug("closing a searcher failed", exc_info=True)
             self._all_searchers.clear()
-        if self._ix is not None:
-            self._ix.close()
-            self._ix = None
+        with self._open_lock:
+            if self._previous is not None:
+                self._previous[0].close()
+                generations.release(self._previous[1])
+                self._previous = None
+            if self._ix is not None:
+                self._ix.close()
+                self._ix = None
+            generations.release(self._hold)
+            self._hold = None
 
     def __enter__(self) -> Self:
         return self

@@ -8,8 +8,14 @@ re-embeds nothing, identical texts (copies, duplicates) are embedded once, and a
 killed resumes with what is still missing. Every vector carries the model stamp; a different
 model means everything is embedded again.
 
-Files (in ``<index dir>/vectors``), each replaced atomically: ``meta.json`` (model stamp, ids and
-text hashes, in row order) and ``vectors.npy`` (float32 rows, unit length).
+Files (in ``<index dir>/vectors``): ``vectors-<token>.npy`` (float32 rows, unit length) and
+``meta.json`` (model stamp, ids and text hashes in row order, and the name of its vectors file).
+A save writes a new vectors file under a name no other save uses, flushes it to disk, then
+replaces ``meta.json`` the same way: a crash at any point leaves the previous pair intact, and
+two processes saving at once never trip over each other's temporary files. A store found damaged
+on load (a 0-byte or truncated file, the wrong shape or type, NaN or zero rows, a meta of the
+wrong shape) is moved aside into ``damaged-<time>/``, said in one line, and embedded again in the
+background while search answers by words: it never stops a home from opening.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -174,6 +181,51 @@ class _Coarse:
         self.buf = self.buf[rows]
 
 
+class _Damaged(ValueError):
+    """The saved store cannot be used as it is."""
+
+
+def _bad_rows(matrix: np.ndarray) -> int:
+    """Rows no search can use: NaN, infinite or all zeros (their similarity is NaN or 0 to everything)."""
+    if not len(matrix):
+        return 0
+    norms = np.einsum("ij,ij->i", matrix, matrix)
+    return int(np.count_nonzero(~(np.isfinite(norms) & (norms > 1e-12))))
+
+
+def _write_durably(path: Path, write: Callable[..., object]) -> None:
+    with open(path, "wb") as fh:
+        write(fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+#: A vectors file no meta names, older than this, is left over from a save that lost the race to
+#: another process (or died before its switch): removed by the next save.
+ORPHAN_AGE_S = 600
+
+
+def _remove_orphans(root: Path, keep: str) -> None:
+    now = time.time()
+    for f in [*root.glob("vectors*.npy"), *root.glob("meta.*.tmp")]:
+        try:
+            if f.name != keep and now - f.stat().st_mtime > ORPHAN_AGE_S:
+                f.unlink()
+        except OSError:
+            pass
+
+
 class VectorStore:
     """Ids and their vectors in memory (one float32 matrix), persisted under ``root``."""
 
@@ -197,6 +249,9 @@ class VectorStore:
         self.dirty = False
         #: The reduced copy searches scan first at scale (None until :meth:`prepare_coarse`).
         self._coarse: _Coarse | None = None
+        #: Why the saved store could not be used, and where it was moved (one line), or "".
+        self.damaged = ""
+        self._file = ""  # the vectors file meta.json names
         self._load()
 
     @property
@@ -231,33 +286,77 @@ class VectorStore:
 
     # -- persistence -------------------------------------------------------------------------
     def _load(self) -> None:
-        meta_path, vec_path = self.root / "meta.json", self.root / "vectors.npy"
-        if not meta_path.exists() or not vec_path.exists():
+        meta_path = self.root / "meta.json"
+        if not meta_path.exists():
             return
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            matrix = np.load(vec_path)
-        except (OSError, ValueError) as exc:
-            log.warning("vector store at %s unreadable (%s); it will be rebuilt", self.root, exc)
+            meta, matrix = self._read(meta_path)
+        except _Damaged as exc:
+            self._set_aside(str(exc))
             return
-        if meta.get("model") != self.model or matrix.shape != (len(meta["ids"]), DIM):
-            return  # another model (or a torn write): every item is embedded again
+        if meta is None or matrix is None:
+            return  # another model: every item is embedded again
         self.ids, self.hashes, self.matrix = list(meta["ids"]), list(meta["hashes"]), matrix  # float32 as saved: no copy
+        self._file = str(meta.get("file", "vectors.npy"))
         self.row = {i: n for n, i in enumerate(self.ids)}
         for key in self.ids:
             if SEP in key:
                 item_id, n = key.split(SEP, 1)
                 self._extra[item_id] = max(self._extra.get(item_id, 0), int(n))
 
+    def _read(self, meta_path: Path) -> tuple[dict | None, np.ndarray | None]:  # type: ignore[type-arg]
+        """The saved meta and matrix, checked; (None, None) for another model's store."""
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise _Damaged(f"meta.json unreadable ({exc})") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("model"), str):
+            raise _Damaged("meta.json is not a vector store's (no model stamp)")
+        if meta["model"] != self.model:
+            return None, None
+        ids, hashes, name = meta.get("ids"), meta.get("hashes"), meta.get("file", "vectors.npy")
+        if not (isinstance(ids, list) and isinstance(hashes, list) and len(ids) == len(hashes)
+                and all(isinstance(v, str) for v in ids + hashes) and isinstance(name, str) and "/" not in name):
+            raise _Damaged("meta.json has no ids and hashes of equal length")
+        try:
+            matrix = np.load(self.root / name, allow_pickle=False)
+        except Exception as exc:  # noqa: BLE001 - EOFError for 0 bytes, ValueError when truncated, …
+            raise _Damaged(f"{name} unreadable ({type(exc).__name__}: {exc})") from None
+        if matrix.dtype != np.float32 or matrix.shape != (len(ids), DIM):
+            raise _Damaged(f"{name} holds {matrix.dtype} {matrix.shape}, expected float32 ({len(ids)}, {DIM})")
+        bad = _bad_rows(matrix)
+        if bad:
+            raise _Damaged(f"{name} has {bad} rows of NaN, infinite or zero vectors")
+        return meta, matrix
+
+    def _set_aside(self, reason: str) -> None:
+        """Move the damaged files out of the way (kept for a look, never deleted) and start empty."""
+        aside = self.root / f"damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        aside.mkdir(parents=True, exist_ok=True)
+        for f in [self.root / "meta.json", *self.root.glob("vectors*.npy")]:
+            try:
+                os.replace(f, aside / f.name)
+            except OSError:
+                pass
+        self.damaged = (f"The meaning index was damaged ({reason}); moved aside to {aside}. It is being "
+                        "built again; search answers by words meanwhile.")
+        log.info("%s", self.damaged)  # shown once, as a notice of the workspace that opened it
+
     def save(self) -> None:
         with self._lock:
             self.root.mkdir(parents=True, exist_ok=True)
-            tmp_vec, tmp_meta = self.root / "vectors.tmp.npy", self.root / "meta.tmp.json"
-            np.save(tmp_vec, self.matrix)
-            tmp_meta.write_text(json.dumps({"model": self.model, "ids": self.ids, "hashes": self.hashes}),
-                                encoding="utf-8")  # fmt: skip
-            os.replace(tmp_vec, self.root / "vectors.npy")
-            os.replace(tmp_meta, self.root / "meta.json")
+            token = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            name = f"vectors-{token}.npy"
+            _write_durably(self.root / name, lambda fh: np.save(fh, self.matrix))
+            meta = json.dumps({"model": self.model, "ids": self.ids, "hashes": self.hashes, "file": name})
+            tmp_meta = self.root / f"meta.{token}.tmp"
+            _write_durably(tmp_meta, lambda fh: fh.write(meta.encode("utf-8")))
+            os.replace(tmp_meta, self.root / "meta.json")  # the one switch: old pair or new pair
+            _sync_dir(self.root)
+            previous, self._file = self._file, name
+            if previous and previous != name:
+                (self.root / previous).unlink(missing_ok=True)
+            _remove_orphans(self.root, keep=name)
             self.dirty = False
 
     # -- following the index -------------------------------------------------------------------
@@ -367,6 +466,10 @@ class VectorStore:
                 progress(done, total, "Embedding items for search by meaning")
                 chunk = todo[start : start + BATCH]
                 vectors = encode([t for _h, t in chunk])
+                bad = _bad_rows(vectors)
+                if bad:  # stored, they would silently match nothing (or everything)
+                    raise ValueError(f"the embedding model returned {bad} NaN, infinite or zero vectors of "
+                                     f"{len(chunk)}; nothing of this batch was kept")
                 with self._lock:
                     ids: list[str] = []
                     hashes: list[str] = []

@@ -17,6 +17,7 @@ from kb.crm.exports import CrmDeal, CrmExport
 from kb.crm.stage_map import StageMap
 from kb.errors import LoadError
 from kb.models import Deal, utcnow
+from kb.progress import ProgressFn, no_progress
 from kb.services import deals
 
 CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot"}
@@ -31,7 +32,8 @@ class DealImportReport:
     moved: int = 0
     moved_back: int = 0
     unchanged: int = 0
-    errors: list[LoadError] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)  # rows skipped
+    notes: list[LoadError] = field(default_factory=list)  # said, but every row was read
     deal_ids: list[str] = field(default_factory=list)
 
     @property
@@ -43,6 +45,7 @@ class DealImportReport:
             "source": self.source, "crm": self.crm, "created": self.created, "updated": self.updated,
             "moved": self.moved, "moved_back": self.moved_back, "unchanged": self.unchanged,
             "skipped": len(self.errors), "errors": [str(e) for e in self.errors],
+            "notes": [str(e) for e in self.notes],
         }  # fmt: skip
 
 
@@ -75,11 +78,14 @@ def _follow(session: Session, row: CrmDeal, journey: str, status: str, report: D
     return deal.stage != start_stage or deal.status != start_status
 
 
-def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at: datetime | None = None) -> DealImportReport:
+def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at: datetime | None = None,
+                 progress: ProgressFn = no_progress) -> DealImportReport:
     """Create or update one deal per row, in this one transaction."""
-    report = DealImportReport(export.source, export.crm, errors=list(export.errors))
+    report = DealImportReport(export.source, export.crm, errors=list(export.errors), notes=list(export.notes))
     at = at or utcnow()
-    for row in export.deals:
+    for n, row in enumerate(export.deals):
+        if n % 500 == 0:
+            progress(n, len(export.deals), "Importing deals")
         journey = _stage_of(row, stage_map, report)
         if journey is None:
             continue
@@ -99,4 +105,6 @@ def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at
             report.deal_ids.append(row.deal_id)
         else:
             report.unchanged += 1
+    report.errors.sort(key=lambda e: e.line or 0)  # in row order, whichever step found them
+    progress(len(export.deals), len(export.deals), "Imported")
     return report

@@ -8,13 +8,12 @@ Column names are matched case-insensitively, with the variants the two CRMs use 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb import csv_input
 from kb.errors import LoadError
-from kb.importers.csv_library import decode_text
+from kb.progress import ProgressFn, no_progress
 
 MAX_EXPORT_BYTES = 50_000_000
 
@@ -62,7 +61,8 @@ class CrmExport:
     source: str
     crm: str = ""
     deals: list[CrmDeal] = field(default_factory=list)
-    errors: list[LoadError] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)  # rows skipped
+    notes: list[LoadError] = field(default_factory=list)  # read anyway (an encoding guessed, a column twice)
 
 
 def _find(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -81,48 +81,52 @@ def detect(header: list[str]) -> str | None:
     return None
 
 
-def read_export(path: Path) -> CrmExport:
+def read_export(path: Path, progress: ProgressFn = no_progress) -> CrmExport:
     path = Path(path)
     source = str(path)
     out = CrmExport(source)
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a CSV export file")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     if path.stat().st_size > MAX_EXPORT_BYTES:
         raise ValueError(f"{path}: {path.stat().st_size:,} bytes; the limit is {MAX_EXPORT_BYTES:,}")
-    text, note = decode_text(path.read_bytes(), source)
-    if note is not None:
-        out.errors.append(note)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise ValueError(f"{path}: the file is empty")
-    header = rows[0]
+    decoded = csv_input.decode(path.read_bytes(), source)
+    out.notes += decoded.notes
+    header, rows = csv_input.rows(decoded.text, source, out.errors)
     crm = detect(header)
     if crm is None:
         wanted = "; ".join(f"{c}: " + ", ".join(COLUMNS[c][k][0] for k in REQUIRED) for c in COLUMNS)
         raise ValueError(f"{path}:1: not a Salesforce or HubSpot deal export (needs the columns {wanted})")
     out.crm = crm
+    out.notes += csv_input.duplicate_columns(header, source)
     index = {key: _find(header, names) for key, names in COLUMNS[crm].items()}
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    total = decoded.text.count("\n")
+    for row in rows:
+        if row.number % 2000 == 0:
+            progress(row.line, total, "Reading the export")
+        if not any(cell.strip() for cell in row.cells):
             continue
 
-        def cell(key: str, row: list[str] = row) -> str:
+        def cell(key: str, cells: list[str] = row.cells) -> str:
             i = index[key]
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return csv_input.clean(cells[i]) if i is not None and i < len(cells) else ""
 
         missing = [key for key in REQUIRED if not cell(key)]
         if missing:
             column = COLUMNS[crm][missing[0]][0]
-            out.errors.append(LoadError(source, f"empty {column!r}; the row was skipped", number, column))
+            out.errors.append(LoadError(source, f"row {row.number}: empty {column!r}; the row was skipped",
+                                        row.line, column))  # fmt: skip
             continue
         crm_id = cell("id")
         if crm_id in seen:
             column = COLUMNS[crm]["id"][0]
-            out.errors.append(LoadError(source, f"{column} {crm_id!r} already on row {seen[crm_id]}; skipped",
-                                        number, column))  # fmt: skip
+            out.errors.append(LoadError(source, f"row {row.number}: {column} {crm_id!r} already on row "
+                                        f"{seen[crm_id]}; skipped", row.line, column))  # fmt: skip
             continue
-        seen[crm_id] = number
+        seen[crm_id] = row.number
         out.deals.append(CrmDeal(crm, crm_id, cell("name"), cell("account"), cell("owner"), cell("stage"),
-                                 cell("close_date"), number))  # fmt: skip
+                                 cell("close_date"), row.number))  # fmt: skip
+    out.errors.sort(key=lambda e: e.line or 0)
     return out

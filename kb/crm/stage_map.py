@@ -82,10 +82,16 @@ def default_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_stage_map(path: Path, journey_stages: list[str]) -> StageMap:
-    """The mapping in ``path`` (written with the defaults when missing), checked against the
-    configured journey stages so a typo is named, with its line, before any deal is touched."""
+def load_stage_map(path: Path, journey_stages: list[str], *, create: bool = True) -> StageMap:
+    """The mapping in ``path``, checked against the configured journey stages so a typo is named,
+    with its line, before any deal is touched. A missing file is written with the defaults only
+    when ``create`` (the home's own ``crm_stages.toml``): a mapping the user named must exist."""
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a stage mapping file")
     if not path.exists():
+        if not create:
+            raise FileNotFoundError(f"{path}: no such stage mapping file (leave out --mapping to use the "
+                                    "home's crm_stages.toml)")
         path.write_text(default_text(), encoding="utf-8")
     text = path.read_text(encoding="utf-8")
     try:

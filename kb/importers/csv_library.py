@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from kb import csv_cells
 from kb.content_format import record_from_fields, slugify
 from kb.errors import ContentError, LoadError
 from kb.loader import LoadResult
@@ -120,7 +121,7 @@ def load_csv(path: Path, stage_keys: Iterable[str]) -> LoadResult:
             )
         meta: dict[str, object] = {}
         body = ""
-        for name, key, cell in zip(names, lowered, row):
+        for name, key, cell in zip(names, lowered, (csv_cells.restore(c) for c in row)):
             target = COLUMN_TO_FIELD.get(key)
             if target == "body":
                 body = cell

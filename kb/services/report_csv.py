@@ -6,14 +6,14 @@ rows, so the desktop app can offer the same table for copy or export that the CL
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kb import csv_cells
+
 Rows = tuple[list[str], list[list[Any]]]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _stages(data: dict[str, Any]) -> Rows:
@@ -95,11 +95,7 @@ def _cell(value: Any) -> str:
         return value.replace(microsecond=0).isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    # Buyers' questions are free text: keep a spreadsheet from reading one as a formula.
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
+    return str(value)  # formulas are neutralised by the one CSV writer (kb.csv_cells)
 
 
 def write_rows(header: list[str], rows: Iterable[list[Any]], path: str | Path) -> int:
@@ -108,7 +104,7 @@ def write_rows(header: list[str], rows: Iterable[list[Any]], path: str | Path) -
     n = 0
     # utf-8-sig: spreadsheets then read accented names and dashes correctly.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_cells.writer(fh)
         writer.writerow(header)
         for row in rows:
             writer.writerow([_cell(v) for v in row])
