@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kb.crm.exports import CrmDeal, CrmExport
@@ -83,6 +84,11 @@ def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at
     """Create or update one deal per row, in this one transaction."""
     report = DealImportReport(export.source, export.crm, errors=list(export.errors), notes=list(export.notes))
     at = at or utcnow()
+    ids = [row.deal_id for row in export.deals]
+    existing: set[str] = set()
+    for start in range(0, len(ids), 1000):  # one query per thousand, and the deals stay in the session
+        existing.update(d.id for d in session.scalars(select(Deal).where(Deal.id.in_(ids[start:start + 1000]))))
+    new: list[deals.NewDeal] = []
     for n, row in enumerate(export.deals):
         if n % 500 == 0:
             progress(n, len(export.deals), "Importing deals")
@@ -90,14 +96,18 @@ def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at
         if journey is None:
             continue
         status = stage_map.status_for(journey)
-        if session.get(Deal, row.deal_id) is None:
-            deals.create_deal(session, row.name, account=row.account, owner=row.owner, stage=journey,
-                              deal_id=row.deal_id, at=at, note=f"Imported from {CRM_NAMES[row.crm]}: {row.stage}")  # fmt: skip
-            if status != "open":
-                deals.set_status(session, row.deal_id, status, note=f"{CRM_NAMES[row.crm]}: {row.stage}", at=at,
-                                 follow=False)  # fmt: skip
+        if row.deal_id not in existing:
+            new.append(deals.NewDeal(row.deal_id, row.name, row.account, row.owner, journey, status,
+                                     f"Imported from {CRM_NAMES[row.crm]}: {row.stage}"))
+            existing.add(row.deal_id)
             report.created += 1
             report.deal_ids.append(row.deal_id)
+            continue
+        current = session.get(Deal, row.deal_id)  # loaded above: no query
+        if current is not None and (current.stage, current.status) == (journey, status) and all(
+                not new or getattr(current, attr) == new
+                for attr, new in (("name", row.name), ("account", row.account), ("owner", row.owner))):
+            report.unchanged += 1  # most rows of a weekly re-import: nothing to look up
             continue
         renamed = deals.update_details(session, row.deal_id, name=row.name, account=row.account, owner=row.owner)
         if _follow(session, row, journey, status, report, at) | renamed:
@@ -105,6 +115,7 @@ def import_deals(session: Session, export: CrmExport, stage_map: StageMap, *, at
             report.deal_ids.append(row.deal_id)
         else:
             report.unchanged += 1
+    deals.create_many(session, new, at=at)
     report.errors.sort(key=lambda e: e.line or 0)  # in row order, whichever step found them
     progress(len(export.deals), len(export.deals), "Imported")
     return report

@@ -110,6 +110,40 @@ def create_deal(
     return _record(deal, order)
 
 
+@dataclass(frozen=True)
+class NewDeal:
+    """A deal to create in bulk (a CRM import): its first stage, and its status if already closed."""
+
+    id: str
+    name: str
+    account: str
+    owner: str
+    stage: str
+    status: str = "open"
+    note: str = ""
+
+
+def create_many(session: Session, new: list[NewDeal], *, at: datetime | None = None) -> int:
+    """Create deals as :func:`create_deal` would, one flush per thousand instead of one each (a
+    200,000-row CRM export took minutes). A closed deal gets its status event, staying at its stage."""
+    at = at or utcnow()
+    known = set(stage_order(session))
+    for n, spec in enumerate(new, 1):
+        if spec.stage not in known:
+            raise DealError(f"unknown stage {spec.stage!r}; expected one of {', '.join(known)}")
+        deal = Deal(id=spec.id, name=spec.name.strip(), account=spec.account.strip() or spec.name.strip(),
+                    owner=spec.owner, status=spec.status, stage=spec.stage, created_at=at, updated_at=at)
+        deal.history.append(StageEvent(from_stage=None, to_stage=spec.stage, at=at, note=spec.note, status="open"))
+        if spec.status != "open":
+            deal.history.append(StageEvent(from_stage=spec.stage, to_stage=spec.stage, at=at, note=spec.note,
+                                           status=spec.status))
+        session.add(deal)
+        if n % 1000 == 0:
+            session.flush()
+    session.flush()
+    return len(new)
+
+
 def _load(session: Session, deal_id: str) -> Deal:
     deal = session.get(Deal, deal_id, options=[selectinload(Deal.history), selectinload(Deal.stakeholders)])
     if deal is None:
