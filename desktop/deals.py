@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -26,9 +26,12 @@ from kb.stages import UNKNOWN
 
 
 class DealPicker(QComboBox):
-    """An editable combo: type any part of a deal's name, account or stage to find it."""
+    """An editable combo: type any part of a deal's name, account or stage to find it; Enter takes
+    the highlighted match, or the first (often only) one — typing "kest" and Enter picks Kestrel."""
 
     dealChanged = Signal(object, str)  # deal id (None for "No deal"), stage key
+    #: The rep chose a deal (or "No deal") on purpose: Enter on a match, or a click in the list.
+    picked = Signal(object)
 
     def __init__(self, model: DealsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,9 +48,38 @@ class DealPicker(QComboBox):
         self.setCompleter(completer)
         # QComboBox maps a chosen completion back to its own row (through the completer's proxy).
         self._edit().setPlaceholderText("Type to find a deal")
+        self._edit().returnPressed.connect(self._take_match)
         self._edit().editingFinished.connect(self._restore_text)
+        completer.activated[QModelIndex].connect(lambda _i: self._announce())
+        self.activated.connect(lambda _row: self._announce())
         self.currentIndexChanged.connect(self._emit)
         self._model = model
+
+    def matches(self, text: str) -> list[int]:
+        """Rows whose label contains ``text`` (case-insensitive), in list order."""
+        needle = text.strip().casefold()
+        return [r for r in range(self.count()) if needle and needle in self.itemText(r).casefold()]
+
+    def _take_match(self) -> None:
+        """Enter: the completion the rep highlighted, else the first row that matches the typing."""
+        popup = self.completer().popup()
+        typed = self._edit().text()
+        row: int | None = None
+        if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+            row = self.findText(popup.currentIndex().data(), Qt.MatchFlag.MatchExactly)
+        if row is None or row < 0:
+            found = [r for r in self.matches(typed) if self.itemText(r) == typed] or self.matches(typed)
+            row = found[0] if found else None
+        if popup is not None:
+            popup.hide()
+        if row is not None and row >= 0:
+            self.setCurrentIndex(row)
+            self.setEditText(self.itemText(row))
+        self._announce()
+
+    def _announce(self) -> None:
+        self._show_start()
+        self.picked.emit(self.deal_id())
 
     def _edit(self) -> QLineEdit:
         edit = self.lineEdit()

@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, parent: QWidget | None = None, *, actor: Actor | None = None) -> None:
         super().__init__(parent)
         self._actor = actor  # explicit (tests); else resolved against the open home (its team member)
+        self._log_after_pick: str | None = None  # "answered" / "gap": logged once the rep picks the deal
+        self._no_deal_on_purpose = False  # the rep chose "No deal" for this call
         #: Set on close: long work started for this window (the first-run import) stops at its next
         #: progress report instead of holding the exit.
         self.cancel = threading.Event()
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         self.results_view.doubleClicked.connect(lambda _i: self.copy_answer())
         self.suggestions.chosen.connect(self.search_for)
         self.deal_picker.dealChanged.connect(self._deal_changed)
+        self.deal_picker.picked.connect(self._picked)
         a.focus_search.triggered.connect(self.focus_search)
         a.copy_answer.triggered.connect(self.copy_answer)
         a.log_answered.triggered.connect(self.log_answered)
@@ -322,10 +325,32 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Copied “{loaded.record.title}” — paste it anywhere.", STATUS_MS)
         self.copied.emit(loaded.record.id)
 
+    def _deal_chosen(self, what: str) -> bool:
+        """A log needs the deal (it decides the stage recorded): without one, the picker opens and
+        the log waits for the rep's Enter. "No deal", chosen on purpose, holds until a deal is."""
+        if self.deal_picker.deal_id() is not None or self._no_deal_on_purpose:
+            return True
+        self._log_after_pick = what
+        self.deal_picker.focus_for_search()
+        self.statusBar().showMessage("Which deal? Type to find it and press Enter — or pick “No deal” — "
+                                     "and the question is logged.", STATUS_MS * 2)
+        return False
+
+    def _picked(self, deal_id: str | None) -> None:
+        self._no_deal_on_purpose = deal_id is None
+        waiting, self._log_after_pick = self._log_after_pick, None
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # back to the question, kept as typed
+        if waiting == "answered":
+            self.log_answered()
+        elif waiting == "gap":
+            self.log_gap()
+
     def log_answered(self) -> None:
         question, selected = self.search.text(), self.current_hit()
         if not question or selected is None or self.ws is None:
             self.statusBar().showMessage("Type the question and select the answer you gave first.", STATUS_MS)
+            return
+        if not self._deal_chosen("answered"):
             return
         hit, rank = selected
         self.log_queue.submit(
@@ -340,6 +365,8 @@ class MainWindow(QMainWindow):
         question = self.search.text()
         if not question or self.ws is None:
             self.statusBar().showMessage("Type the question first, then Ctrl+G logs it as a gap.", STATUS_MS)
+            return
+        if not self._deal_chosen("gap"):
             return
         self.log_queue.submit(
             answers.log_question, self.ws, self.actor, question, deal_id=self.deal_picker.deal_id(), outcome="no-answer",

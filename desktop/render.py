@@ -126,6 +126,7 @@ class _TextWriter(HTMLParser):
         self.href: str | None = None
         self.link_text: list[str] = []
         self.in_row = False
+        self.pre = 0  # inside <pre>: line breaks are the author's
 
     def _newline(self, n: int = 1) -> None:
         text = "".join(self.parts)
@@ -149,6 +150,7 @@ class _TextWriter(HTMLParser):
         elif tag in self.BLOCKS:
             self._newline(1 if tag == "tr" else 2)
             self.in_row = tag == "tr"
+            self.pre += tag == "pre"
         elif tag == "br":
             self.parts.append("\n")
         elif tag in ("td", "th"):
@@ -166,6 +168,7 @@ class _TextWriter(HTMLParser):
         elif tag in self.BLOCKS:
             self._newline(1 if tag == "tr" else 2)
             self.in_row = False
+            self.pre -= tag == "pre" and self.pre > 0
         elif tag == "a" and self.href:
             shown = "".join(self.link_text).strip()
             if shown != self.href and self.href.removeprefix("mailto:") != shown:
@@ -173,6 +176,12 @@ class _TextWriter(HTMLParser):
             self.href = None
 
     def handle_data(self, data: str) -> None:
+        if not self.pre:
+            # Markdown semantics: a line break inside a paragraph is a soft break, i.e. a space.
+            # (The source's hard wraps, pasted into a chat, broke sentences every ~95 characters.)
+            data = re.sub(r"\s+", " ", data)
+            if self.parts and self.parts[-1].endswith("\n"):
+                data = data.lstrip()
         if not data.strip():
             # Whitespace between tags: nothing at a line start or between table cells, else a space.
             if not self.parts or self.parts[-1].endswith("\n") or self.in_row:

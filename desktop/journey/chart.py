@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
 from desktop.theme import blend, is_dark
+from kb.stages import UNKNOWN
 
 Role = QPalette.ColorRole
 
@@ -26,6 +27,14 @@ def stage_colors(palette: QPalette, n: int) -> list[QColor]:
     hue = 0.58 if hue < 0 else hue
     light = 0.66 if is_dark(palette) else 0.42
     return [QColor.fromHslF(((hue + i * 0.618) % 1.0), 0.62, light) for i in range(n)]
+
+
+NO_DEAL_LABEL = "No deal (stage unknown)"
+
+
+def no_deal_color(palette: QPalette) -> QColor:
+    """Grey between text and background: no hue, so never mistaken for a stage."""
+    return blend(palette.color(Role.Text), palette.color(Role.Base), 0.55)
 
 
 def nice_step(peak: int, ticks: int = 6) -> int:
@@ -50,6 +59,7 @@ class StageChart(QChartView):
         self._data: list[tuple[date, dict[str, int]]] = []
         self._labels: dict[str, str] = {}
         self._bucket = "week"
+        self._keys: list[str] = []
         self.series: QStackedBarSeries | None = None
         self.setChart(QChart())
         self.chart().legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -60,9 +70,10 @@ class StageChart(QChartView):
         chart = QChart()
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         stages = list(data[0][1]) if data else []
+        self._keys = stages
         series = QStackedBarSeries()
         for key in stages:
-            bar = QBarSet(labels.get(key, key))
+            bar = QBarSet(NO_DEAL_LABEL if key == UNKNOWN else labels.get(key, key))
             bar.append([float(counts.get(key, 0)) for _, counts in data])
             series.append(bar)
         chart.addSeries(series)
@@ -114,8 +125,10 @@ class StageChart(QChartView):
             axis.setGridLineColor(grid)
             axis.setLinePenColor(grid)
         if self.series is not None:
-            for bar, colour in zip(self.series.barSets(), stage_colors(palette, self.series.count())):
-                bar.setColor(colour)
+            hues = iter(stage_colors(palette, sum(1 for k in self._keys if k != UNKNOWN)))
+            for bar, key in zip(self.series.barSets(), self._keys):
+                # "No deal" is grey, a colour no stage uses: it must not read as Awareness.
+                bar.setColor(no_deal_color(palette) if key == UNKNOWN else next(hues))
                 bar.setBorderColor(base)
         self.setBackgroundBrush(base)
 

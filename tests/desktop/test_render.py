@@ -67,3 +67,12 @@ def test_render_and_reads_do_not_need_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_plain_text_joins_a_paragraphs_soft_breaks_and_keeps_real_ones() -> None:
+    source = ("Harbor keeps your data in the EU region you choose, and\nbackups stay in that region too.\n\n"
+              "- first item that is\n  wrapped in the source\n- second\n\n```\nline one\nline two\n```\n")
+    text = plain_text(render_markdown(source))
+    assert "you choose, and backups stay in that region too." in text
+    assert "- first item that is wrapped in the source\n- second" in text
+    assert "line one\nline two" in text
