@@ -7,9 +7,11 @@ names the shortcut (built from the action's own key sequence, so they cannot dri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 Ctx = Qt.ShortcutContext
 
@@ -81,17 +83,27 @@ def _checkable(action: QAction) -> QAction:
     return action
 
 
-KEYBOARD_MAP = """
-<table cellpadding="4">
-<tr><td><b>Ctrl+K</b>, <b>Esc</b></td><td>Focus and clear the search</td></tr>
-<tr><td><b>Up</b> / <b>Down</b></td><td>Move through results while typing</td></tr>
-<tr><td><b>Enter</b></td><td>Copy the selected answer (plain text and HTML)</td></tr>
-<tr><td><b>Ctrl+Enter</b></td><td>Log the question as answered with the selected item</td></tr>
-<tr><td><b>Ctrl+G</b></td><td>Log "no good answer": a gap for the experts</td></tr>
-<tr><td><b>Ctrl+D</b></td><td>Switch deal (type to find)</td></tr>
-<tr><td><b>Ctrl+N</b></td><td>New deal</td></tr>
-<tr><td><b>Ctrl+Shift+S</b></td><td>Rank by deal stage on/off</td></tr>
-<tr><td><b>F5</b></td><td>Refresh deals and counts</td></tr>
-<tr><td><b>Ctrl+Shift+Y</b></td><td>Sync with the team server now</td></tr>
-</table>
-"""
+#: Keys that are not menu actions (they act on the focused widget): listed before the actions.
+FOCUS_KEYS = (
+    ("Up / Down", "Move through results while typing"),
+    ("Enter (in the results)", "Copy the selected answer (plain text and HTML)"),
+    ("Esc", "Clear the search; in a secondary window, close it"),
+    ("Ctrl+W", "Close a secondary window (Deals, Insight, Gap queue, editors)"),
+)
+
+
+def keyboard_map(window: QWidget) -> str:
+    """Every shortcut, from the actions the menus are built from (so the two cannot drift)."""
+    rows = [f"<tr><td><b>{escape(k)}</b></td><td>{escape(what)}</td></tr>" for k, what in FOCUS_KEYS]
+    seen: set[str] = set()
+    for action in window.findChildren(QAction):
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        keys = [k for k in keys if k]
+        name = action.text().replace("&", "").rstrip("…").strip()
+        if not keys or not name or keys[0] in seen:
+            continue
+        seen.add(keys[0])
+        rows.append(f"<tr><td><b>{escape(', '.join(keys))}</b></td><td>{escape(action.statusTip() or name)}"
+                    f"</td></tr>")
+    return '<table cellpadding="4">' + "".join(rows) + "</table>"
+

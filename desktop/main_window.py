@@ -27,7 +27,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop import content_actions, curation, journey, team_sync, window_state
-from desktop.actions import KEYBOARD_MAP, build_actions
+from desktop.actions import build_actions, keyboard_map
 from desktop.deals import NewDealDialog
 from desktop.log_queue import LogQueue
 from desktop.meaning_index import MeaningIndex
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
                 STATUS_MS * 4,
             )
         )
-        a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", KEYBOARD_MAP))
+        a.shortcuts_help.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", keyboard_map(self)))
 
     # -- workspace ------------------------------------------------------------------------------
     @property

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from platformdirs import user_data_path
 
 APP_NAME = "ExpertAnswers"
@@ -75,16 +77,32 @@ class Home:
         return self.root / f"index-pending.{pid}"
 
     def abandoned_markers(self) -> list[Path]:
-        """Markers left by processes that no longer run: their last write may be missing from the index."""
+        """Markers left by processes that no longer run: their last write may be missing from the index.
+
+        A live writer holds an OS lock on its marker (:meth:`hold_marker`), released by the OS
+        when it dies however it dies. Asking the OS about the pid instead was not portable: on
+        Windows ``os.kill(pid, 0)`` terminates the process it meant to test, and pids are reused."""
         out = []
         for marker in self.root.glob("index-pending.*"):
+            probe = FileLock(marker)
             try:
-                os.kill(int(marker.suffix[1:]), 0)
-            except (ValueError, ProcessLookupError):
-                out.append(marker)
-            except PermissionError:
-                pass  # alive, owned by another user
+                probe.acquire(timeout=0)
+            except Timeout:
+                continue  # a running process is between its commit and its index update
+            except OSError:
+                continue  # cannot tell: never rebuild under a live writer's feet
+            probe.release()
+            out.append(marker)
         return out
+
+    def hold_marker(self, pid: int) -> FileLock:
+        """Create this process's pending marker, locked until released (see :meth:`abandoned_markers`).
+
+        One lock object per path, shared by the process's threads and counted: a sync and a save
+        can both be between their commit and their index update at the same time."""
+        lock = FileLock(self.pending_marker(pid), is_singleton=True, thread_local=False)
+        lock.acquire(timeout=0)
+        return lock
 
     @property
     def backups_dir(self) -> Path:

