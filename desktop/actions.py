@@ -86,9 +86,7 @@ def _checkable(action: QAction) -> QAction:
 #: Keys that are not menu actions (they act on the focused widget): listed before the actions.
 FOCUS_KEYS = (
     ("Up / Down", "Move through results while typing"),
-    ("Enter (in the results)", "Copy the selected answer (plain text and HTML)"),
-    ("Esc", "Clear the search; in a secondary window, close it"),
-    ("Ctrl+W", "Close a secondary window (Deals, Insight, Gap queue, editors)"),
+    ("Esc, Ctrl+W", "In Deals, Insight or the Gap queue: close the window"),
 )
 
 
@@ -103,7 +101,7 @@ def keyboard_map(window: QWidget) -> str:
         if not keys or not name or keys[0] in seen:
             continue
         seen.add(keys[0])
-        rows.append(f"<tr><td><b>{escape(', '.join(keys))}</b></td><td>{escape(action.statusTip() or name)}"
-                    f"</td></tr>")
+        what = (action.statusTip() or name).removesuffix(f" ({keys[0]})")
+        rows.append(f"<tr><td><b>{escape(', '.join(keys))}</b></td><td>{escape(what)}</td></tr>")
     return '<table cellpadding="4">' + "".join(rows) + "</table>"
 

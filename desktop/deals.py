@@ -111,14 +111,22 @@ class DealPicker(QComboBox):
 
     def reload(self, deals: list[Any], labels: dict[str, str], keep: str | None) -> None:
         """Refresh rows (stages may have moved in the CLI) and select ``keep`` (if still open)."""
+        typing = self._edit().hasFocus() and self._edit().text() != self.itemText(self.currentIndex())
+        typed, cursor = self._edit().text(), self._edit().cursorPosition()
         with QSignalBlocker(self):
             self._model.set_deals(deals, labels)
             self.setCurrentIndex(self._model.row_of(keep))
+        if typing:  # a refresh (a sync, another window's write) must not wipe what the rep is typing
+            self._edit().setText(typed)
+            self._edit().setCursorPosition(cursor)
         self._emit(self.currentIndex())  # the stage may have moved even when the deal is the same
 
     def focus_for_search(self) -> None:
+        """Ctrl+D: an empty box to type in (the deal's name comes back if the rep leaves it). Not a
+        selection: a window's focus-in can arrive after it and clear it, and "kest" then landed
+        after "No deal · stage unknown"."""
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self._edit().selectAll()
+        self._edit().clear()
 
 
 class NewDealDialog(QDialog):

@@ -112,5 +112,12 @@ class Home:
         return os.environ.get(DB_URL_ENV) or f"sqlite:///{self.db_path}"
 
     def ensure(self) -> "Home":
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Create the folder; a path that cannot be one is said in one line (not a traceback)."""
+        if self.root.exists() and not self.root.is_dir():
+            raise ValueError(f"the data home {self.root} is a file, not a folder: pass --home DIR for a folder")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except (NotADirectoryError, FileExistsError) as exc:
+            raise ValueError(f"the data home {self.root} cannot be created: {exc.filename or self.root} is not a "
+                             "folder") from None
         return self

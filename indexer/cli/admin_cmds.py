@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("dest", nargs="?", type=Path, help="file or folder (default: the home's backups folder)")
     p.set_defaults(func=cmd_backup)
     p = add_json(sub.add_parser("backups", help="list the backups in the home"))
-    p.set_defaults(func=cmd_backups)
+    p.set_defaults(func=cmd_backups, reads_only=True)
     p = add_json(sub.add_parser("restore", help="replace the database with a backup (the current one is kept)"))
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_restore)

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_export)
 
     p = add_json(sub.add_parser("stats", help="counts of items, deals, log entries and gaps"))
-    p.set_defaults(func=cmd_stats)
+    p.set_defaults(func=cmd_stats, reads_only=True)
 
     p = add_json(sub.add_parser("demo", help="load the demo deals and answer log into this home"))
     p.set_defaults(func=cmd_demo)

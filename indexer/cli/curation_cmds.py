@@ -60,12 +60,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = add_json(sub.add_parser("stale", help="items overdue for review, oldest first"))
     p.add_argument("--owner")
-    p.set_defaults(func=cmd_stale)
+    p.set_defaults(func=cmd_stale, reads_only=True)
 
     p = add_json(sub.add_parser("suggestions", help="the experts' queue of suggested edits"))
     p.add_argument("--status", choices=(*SUGGESTION_STATUSES, "all"), default="open")
     p.add_argument("--item", help="only suggestions for this item")
-    p.set_defaults(func=cmd_suggestions)
+    p.set_defaults(func=cmd_suggestions, reads_only=True)
     sug = sub.add_parser("suggestion", help="show, accept or reject one suggestion")
     scmds = sug.add_subparsers(dest="suggestion_cmd", metavar="ACTION", required=True)
     p = add_json(scmds.add_parser("show", help="a suggestion with its diff against the current item"))

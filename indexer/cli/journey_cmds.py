@@ -13,7 +13,7 @@ from rich.table import Table
 from indexer.app import answers, crm, journey
 from indexer.app.actors import current_actor
 from indexer.app.journey import DealRecord
-from indexer.cli.common import add_json, open_workspace
+from indexer.cli.common import add_json, count, open_workspace
 from indexer.cli.output import console, print_json, problems, progress_bar
 
 
@@ -42,10 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_deal_stakeholder)
     p = add_json(deal.add_parser("list", help="list deals"))
     p.add_argument("--status", choices=journey.DEAL_STATUSES)
-    p.set_defaults(func=cmd_deal_list)
+    p.set_defaults(func=cmd_deal_list, reads_only=True)
     p = add_json(deal.add_parser("show", help="a deal with its stage history"))
     p.add_argument("id")
-    p.set_defaults(func=cmd_deal_show)
+    p.set_defaults(func=cmd_deal_show, reads_only=True)
     p = add_json(deal.add_parser("import", help="deals from a Salesforce or HubSpot export (re-import updates them)"))
     p.add_argument("file", type=Path, metavar="FILE.csv")
     p.add_argument("--mapping", type=Path, metavar="FILE.toml",
@@ -71,12 +71,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_log_export)
     p = add_json(log.add_parser("list", help="newest entries first"))
     p.add_argument("--deal")
-    p.add_argument("--limit", type=int, default=50)
-    p.set_defaults(func=cmd_log_list)
+    p.add_argument("--limit", type=count(), default=50)
+    p.set_defaults(func=cmd_log_list, reads_only=True)
 
     p = add_json(sub.add_parser("gaps", help="questions with no good answer, for the experts"))
     p.add_argument("--status", choices=(*answers.GAP_STATUSES, "all"), default="open")
-    p.set_defaults(func=cmd_gaps)
+    p.set_defaults(func=cmd_gaps, reads_only=True)
 
 
 def _deal_json(d: DealRecord) -> dict[str, object]:
@@ -127,6 +127,8 @@ def cmd_deal_list(args: argparse.Namespace) -> int:
         print_json([{k: v for k, v in _deal_json(d).items() if k != "history"} for d in rows])
         return 0
     table = Table("id", "name", "account", "status", "stage", "moves back")
+    table.columns[0].no_wrap = True  # every other command needs the id whole: the other columns wrap
+    table.columns[0].min_width = max((len(d.id) for d in rows), default=2)
     for d in rows:
         table.add_row(d.id, d.name, d.account, d.status, d.stage, str(sum(e.backward for e in d.history)))
     console.print(table)

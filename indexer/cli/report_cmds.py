@@ -11,25 +11,26 @@ from rich.markup import escape
 from rich.table import Table
 
 from indexer.app import answers, insight
-from indexer.cli.common import add_json, open_workspace
+from indexer.cli.common import add_json, count, open_workspace
 from indexer.cli.output import console, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = sub.add_parser("report", help="insight reports on the answer log (tables, --json, --csv FILE)")
     cmds = report.add_subparsers(dest="report_cmd", metavar="REPORT", required=True)
+    report.set_defaults(reads_only=True)
 
     p = _common(cmds.add_parser("stages", help="questions, answered/partial/no-answer and median seconds per stage"))
     _window(p).set_defaults(func=cmd_stages)
     p = _common(cmds.add_parser("questions", help="top questions per stage"))
     p.add_argument("--stage", metavar="KEY", help="one stage only (default: every stage with questions)")
-    p.add_argument("--limit", type=int, default=10, help="questions per stage (default 10; 0 for all)")
+    p.add_argument("--limit", type=count(0), default=10, help="questions per stage (default 10; 0 for all)")
     _window(p).set_defaults(func=cmd_questions)
     p = _common(cmds.add_parser("over-time", help="questions per stage per week or month"))
     p.add_argument("--bucket", choices=insight.BUCKETS, default="week")
     _window(p).set_defaults(func=cmd_over_time)
     p = _common(cmds.add_parser("items", help="most-used and never-used items; stale items still in use"))
-    p.add_argument("--limit", type=int, default=20, help="most-used items to list (default 20; 0 for all)")
+    p.add_argument("--limit", type=count(0), default=20, help="most-used items to list (default 20; 0 for all)")
     p.add_argument("--all", action="store_true", help="list every never-used item (default: the first 20)")
     p.set_defaults(func=cmd_items)
     p = _common(cmds.add_parser("loops", help="backward moves per deal and what was asked in the 7 days before"))

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from indexer.app import search, semantic
 from indexer.app.search import SearchFilters
-from indexer.cli.common import add_json, open_workspace
+from indexer.cli.common import add_json, count, open_workspace, plural
 from indexer.cli.output import console, error, print_json, progress_bar
 
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_json(sub.add_parser("search", help="search the knowledge base"))
     p.add_argument("text")
     p.add_argument("--deal", help="rank items that fit this deal's stage higher")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=count(), default=10)
     p.add_argument("--kind", choices=("qa", "article"))
     p.add_argument("--tag", action="append", default=[])
     p.add_argument("--area", action="append", default=[])
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--expert", action="store_true", help="include drafts")
     p.add_argument("--mode", choices=search.MODES, default="hybrid",
                    help="hybrid (words and meaning, the default), lexical (words) or semantic (meaning)")
-    p.set_defaults(func=cmd_search)
+    p.set_defaults(func=cmd_search, reads_only=True)
 
     p = add_json(sub.add_parser("embed", help="bring the meaning index up to date (the app does this in the background)"))
     p.set_defaults(func=cmd_embed)
@@ -58,7 +58,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if result.suggestion:
         console.print(f"Did you mean: [bold]{result.suggestion}[/]?")
     table = Table("#", "kind", "title", "stages", "score",
-                  title=f"{len(result.hits)} results in {result.elapsed_ms:.1f} ms ({result.mode})")
+                  title=f"{plural(len(result.hits), 'result')} in {result.elapsed_ms:.1f} ms ({result.mode})")
     for h in result.hits:
         stale = " [yellow](stale)[/]" if h.stale else ""
         table.add_row(str(h.rank), h.kind, f"{h.title}{stale}\n[dim]{h.id}[/]", ", ".join(h.stages), f"{h.score:.2f}")

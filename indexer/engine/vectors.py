@@ -200,9 +200,13 @@ def _write_durably(path: Path, write: Callable[..., object]) -> None:
         os.fsync(fh.fileno())
 
 
+#: Directories can be fsynced (Linux, macOS); Windows has no directory handles to sync.
+CAN_SYNC_DIRS = os.name == "posix"
+
+
 def _sync_dir(folder: Path) -> None:
-    """Make the renames in ``folder`` durable (POSIX); Windows has no directory handles to sync."""
-    if os.name != "posix":
+    """Make the renames in ``folder`` durable where the platform allows it."""
+    if not CAN_SYNC_DIRS:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import difflib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,8 +148,17 @@ def create_many(session: Session, new: list[NewDeal], *, at: datetime | None = N
 def _load(session: Session, deal_id: str) -> Deal:
     deal = session.get(Deal, deal_id, options=[selectinload(Deal.history), selectinload(Deal.stakeholders)])
     if deal is None:
-        raise DealError(f"no deal {deal_id!r}")
+        raise DealError(f"no deal {deal_id!r}{_did_you_mean(session, deal_id)}")
     return deal
+
+
+def _did_you_mean(session: Session, wanted: str) -> str:
+    """'— did you mean kestrel-bank-…?': deals whose id or name holds the typing, else close ids."""
+    needle = wanted.strip().casefold()
+    rows = session.execute(select(Deal.id, Deal.name)).all()
+    hits = [i for i, name in rows if needle and (needle in i.casefold() or needle in name.casefold())]
+    hits = hits or difflib.get_close_matches(wanted, [i for i, _ in rows], n=3, cutoff=0.6)
+    return f" — did you mean {' or '.join(hits[:3])}?" if hits else ""
 
 
 def move_stage(

@@ -94,7 +94,7 @@ def test_export_pack_then_import_elsewhere(seeded_home: Path, tmp_path: Path, ca
     pack = tmp_path / "kb.zip"
     assert kb(capsys, seeded_home, "export", "--format", "pack", str(pack))[0] == 0
     other = tmp_path / "other"
-    assert main(["--home", str(other), "deal", "list"]) == 0  # first use seeds the same content
+    assert main(["--home", str(other), "deal", "create", "First"]) == 0  # first use seeds the same content
     capsys.readouterr()
     code, out, _ = kb(capsys, other, "import", str(pack), "--json")
     report = json.loads(out)

@@ -39,3 +39,19 @@ def test_a_live_writers_marker_is_not_abandoned_and_a_dead_ones_is(tmp_path: Pat
     child.kill()
     child.communicate()  # closes its pipes
     assert home.abandoned_markers() == [home.pending_marker(pid)]  # killed: its lock went with it
+
+
+def test_a_save_on_windows_skips_the_directory_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no directory handles to fsync: the vector store's save must not try (os.name 'nt')."""
+    import numpy as np
+
+    from indexer.engine import vectors
+
+    opened: list[object] = []
+    real_open = os.open
+    monkeypatch.setattr(vectors, "CAN_SYNC_DIRS", os.name == "nt")  # as the module decides on Windows
+    monkeypatch.setattr(vectors.os, "open", lambda path, *a, **k: opened.append(path) or real_open(path, *a, **k))
+    store = vectors.VectorStore(tmp_path / "vectors")
+    store._put_many(["a"], ["h"], np.eye(1, vectors.DIM, dtype=np.float32))
+    store.save()
+    assert opened == [] and vectors.VectorStore(tmp_path / "vectors").ids == ["a"]

@@ -24,3 +24,13 @@ def ask(qtbot: Any, win: Any, question: str) -> None:
     win.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.keyClicks(win.search_edit, question)
     qtbot.waitUntil(lambda: answer_ready(win), timeout=10_000)
+
+
+def choose_no_deal(qtbot: Any, win: Any) -> None:
+    """As a rep does when the call is not for a deal yet: Ctrl+D, "no deal", Enter. Logging then
+    records stage "unknown" on purpose (without this choice, Ctrl+Enter asks for the deal first)."""
+    qtbot.keyClick(win, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(win.deal_picker.lineEdit().hasFocus, timeout=5_000)
+    qtbot.keyClicks(win.deal_picker.lineEdit(), "no deal")
+    qtbot.keyClick(win.deal_picker.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.deal_picker.deal_id() is None and win.search_edit.hasFocus(), timeout=5_000)

@@ -74,4 +74,8 @@ def test_crm_round_trip_from_the_journey_menu(qtbot, window, workspace, tmp_path
     out = tmp_path / "activities.csv"
     assert actions.export_activities(out)
     qtbot.waitUntil(lambda: "Wrote 1 activities" in window.statusBar().currentMessage(), timeout=30_000)
-    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("006A1,salesforce,Zephyr Air")
+    import csv
+
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        row = list(csv.reader(fh))[1]
+    assert row[:2] == ["006A1", "salesforce"] and row[2].startswith("Zephyr Air")

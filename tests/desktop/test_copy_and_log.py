@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from desktop_helpers import answer_ready, ask
+from desktop_helpers import answer_ready, ask, choose_no_deal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -66,7 +66,7 @@ def test_ctrl_enter_logs_exactly_one_answer_with_deal_stage_item_and_rank(qtbot,
 
 
 def test_logging_without_a_deal_records_stage_unknown(qtbot, window, workspace) -> None:
-    window.deal_picker.select_deal(None)
+    choose_no_deal(qtbot, window)  # on purpose: otherwise Ctrl+Enter asks for the deal first
     ask(qtbot, window, "support tiers")
     with qtbot.waitSignal(window.logged):
         qtbot.keyClick(window.search_edit, Qt.Key.Key_Enter, CTRL)
@@ -128,6 +128,7 @@ def test_writes_run_off_the_gui_thread_one_at_a_time(qtbot, window, monkeypatch)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(main_window.answers, "log_question", spy)
+    choose_no_deal(qtbot, window)
     ask(qtbot, window, "support tiers")
     with qtbot.waitSignal(window.logged):
         window.commands.log_answered.trigger()

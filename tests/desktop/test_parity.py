@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from desktop_helpers import ask
+from desktop_helpers import ask, choose_no_deal
 from PySide6.QtCore import Qt
 
 from indexer.app import answers, journey
@@ -33,6 +33,7 @@ def test_a_long_question_is_cut_at_the_same_length_when_logged(qtbot, window, wo
     assert code == 0
     from_cli = json.loads(out)["question"]
 
+    choose_no_deal(qtbot, window)  # `kb log add` without --deal logs at stage unknown: the same here
     window.search_edit.setText(pasted)
     with qtbot.waitSignal(window.logged, timeout=10_000) as logged:
         window.commands.log_gap.trigger()
@@ -45,6 +46,7 @@ def test_the_answer_used_must_be_an_item_in_both(qtbot, window, workspace, capsy
     code, _, err = kb(capsys, workspace.home.root, "log", "add", "--question", "SSO?", "--item", "no-such-item")
     assert code == 2 and "no item 'no-such-item'" in err
 
+    choose_no_deal(qtbot, window)
     ask(qtbot, window, "support tiers")
     ghost = Hit(id="no-such-item", kind="qa", title="Gone", snippet="", score=1.0, rank=1)
     window.results_model.set_hits([ghost])

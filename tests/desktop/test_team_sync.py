@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_helpers import ask, visible_ids
+from desktop_helpers import ask, choose_no_deal, visible_ids
 
 from indexer.app import insight
 from indexer.app import sync as app_sync
@@ -39,6 +39,7 @@ def test_sync_now_brings_the_experts_answer_and_sends_the_reps_log(qtbot, window
     with qtbot.waitSignal(team.synced, timeout=WAIT) as synced:
         team.sync_action.trigger()
     assert "nfc-badges" in synced.args[0].changed_item_ids
+    choose_no_deal(qtbot, window)
     ask(qtbot, window, "scan NFC badges at trade fairs")
     assert visible_ids(window)[0] == "nfc-badges"  # pulled, reindexed, found: no rebuild, no restart
 

@@ -30,7 +30,8 @@ def test_text_is_made_valid_once(raw: str, clean: str) -> None:
 def test_a_latin1_byte_in_a_cli_query_searches_both_halves(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "EXPERT_ANSWERS_HOME": str(home)}
-    subprocess.run([sys.executable, "-m", "indexer.cli", "stats"], cwd=REPO, env=env, capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "indexer.cli", "deal", "create", "First"], cwd=REPO, env=env, capture_output=True,
+                   timeout=300)  # makes the home, with the bundled content
     argv = [os.fsencode(sys.executable), b"-m", b"indexer.cli", b"search", b"caf\xe9 okta sso", b"--mode", b"lexical"]
     out = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, timeout=300)
     assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
