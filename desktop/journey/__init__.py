@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from desktop.journey import crm_actions
-from desktop.secondary import fit_to_screen, make_closable
+from desktop.secondary import fit_to_screen, make_closable, remember_geometry
 from desktop.menus import add_menu
 from desktop.workers import READ_THREADS, Runner
 from indexer.app.workspace import Workspace, WorkspaceGetter
@@ -75,6 +75,7 @@ class Journey(QObject):
                 win.deleteLater()
             win = self.windows[key] = self._build(key, ws)
             make_closable(win)
+            remember_geometry(win, getattr(self._window, "settings", None), key)
             fit_to_screen(win)
         win.refresh()  # type: ignore[attr-defined]
         win.show()

@@ -43,3 +43,18 @@ def test_the_deals_window_fits_the_screen_and_its_filter_works_from_the_keyboard
     assert win.status.text() == f"{win.proxy.rowCount()} of {total} deals" and win.proxy.rowCount() < total
     qtbot.keyClick(win.filter, Qt.Key.Key_Down)
     assert win.table.hasFocus() and win.table.currentIndex().isValid()
+
+
+def test_a_window_reopens_where_the_rep_left_it(qtbot, demo_ws, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = Journey(main, lambda: demo_ws)
+    win = first.open("insight")
+    win.resize(700, 500)
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=5_000)
+    again = Journey(main, lambda: demo_ws).open("insight")
+    assert (again.width(), again.height()) == (700, 500)
