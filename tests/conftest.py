@@ -17,7 +17,8 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def content_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """The bundled content's meaning vectors, embedded once per session (about half a minute).
+    """The bundled content's meaning vectors, once per session: taken from the shipped
+    ``content/vectors/`` (seconds; embedding them here took 5-17 minutes on a loaded 2-core machine).
 
     Homes built from the bundled content copy them in (:func:`add_content_vectors`), so a window
     opened on such a home searches by words and meaning at once instead of embedding in the

@@ -7,18 +7,38 @@ answers by words and its result's ``notice`` says so.
 
 from __future__ import annotations
 
+from kb.paths import BUNDLED_CONTENT
 from kb.progress import ProgressFn, no_progress
 from kb.services import items
 
 from indexer.app.workspace import Workspace
 from indexer.engine.embedding import EmbeddingUnavailable
 
-__all__ = ["EmbeddingUnavailable", "prepare", "status"]
+__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "prepare", "reconcile", "status"]
+
+
+#: The bundled demo content's vectors, computed once (``python scripts/ship_demo_vectors.py``): a fresh
+#: home searches by meaning at once instead of embedding 619 texts for a minute or two first.
+SHIPPED_VECTORS = BUNDLED_CONTENT / "vectors"
 
 
 def reconcile(ws: Workspace) -> int:
-    """Compare the vectors with every item in the database; returns how many wait for embedding."""
-    return ws.run(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
+    """Compare the vectors with every item in the database, take what the bundled content ships;
+    returns how many still wait for embedding."""
+    ws.run(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
+    return adopt_shipped(ws)
+
+
+def adopt_shipped(ws: Workspace) -> int:
+    """Fill waiting rows from the bundled content's vectors; returns how many still wait."""
+    if ws.index.vectors.pending and ws.index.vectors.adopt(SHIPPED_VECTORS):
+        ws.index.vectors.save()
+    return len(ws.index.vectors.pending)
+
+
+def catch_up(ws: Workspace) -> int:
+    """What a cold start needs before a search by meaning: reconcile once, adopt what ships."""
+    return reconcile(ws) if not ws.index.vectors.reconciled else adopt_shipped(ws)
 
 
 def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
@@ -26,8 +46,7 @@ def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
     ``progress``); returns how many texts were embedded. Raises :class:`EmbeddingUnavailable`
     when the model is not installed (after warming up the word half)."""
     progress(0, 0, "Checking the meaning index")
-    if not ws.index.vectors.reconciled:
-        reconcile(ws)
+    catch_up(ws)
     why = ws.index.semantic.unavailable()
     if why:
         ws.index.warm_words(progress)  # search by words only: it should at least be quick at once

@@ -37,8 +37,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         kinds=(args.kind,) if args.kind else (), tags=tuple(args.tag), areas=tuple(args.area), stages=tuple(args.stage)
     )
     ws = open_workspace(args)
-    if args.mode != "lexical" and not ws.index.vectors.reconciled:
-        semantic.reconcile(ws)  # the CLI starts cold: check which items already have vectors
+    if args.mode != "lexical":
+        semantic.catch_up(ws)  # the CLI starts cold: which items have vectors (the demo's ship with it)
     result = search.search(ws, args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert,
                            mode=args.mode)  # fmt: skip
     if result.index_problem:

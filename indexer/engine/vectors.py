@@ -346,6 +346,41 @@ class VectorStore:
                         "built again; search answers by words meanwhile.")
         log.info("%s", self.damaged)  # shown once, as a notice of the workspace that opened it
 
+    def adopt(self, shipped: Path) -> int:
+        """Take vectors computed elsewhere for texts waiting here (the bundled demo content ships its
+        own, keyed by text hash and model stamp), so they need no embedding; returns how many rows
+        were filled. Another model's, or an unreadable, shipped file adopts nothing."""
+        try:
+            meta = json.loads((shipped / "meta.json").read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or meta.get("model") != self.model:
+                return 0
+            matrix = np.load(shipped / "vectors.npy", allow_pickle=False)
+            hashes = list(meta["hashes"])
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+            log.info("shipped vectors at %s not used: %s", shipped, exc)
+            return 0
+        if matrix.dtype != np.float32 or matrix.shape != (len(hashes), DIM) or _bad_rows(matrix):
+            return 0
+        row_of = {h: n for n, h in enumerate(hashes)}
+        with self._lock:
+            take = [(key, h) for key, (_t, h) in self.pending.items() if h in row_of]
+            if not take:
+                return 0
+            self._put_many([k for k, _ in take], [h for _, h in take], matrix[[row_of[h] for _, h in take]])
+            for key, _h in take:
+                del self.pending[key]
+            return len(take)
+
+    def export_shipped(self, dest: Path, hashes: Iterable[str]) -> int:
+        """Write the vectors of these text hashes as a shipped store (see :meth:`adopt`)."""
+        with self._lock:
+            row_of = {h: n for n, h in enumerate(self.hashes)}
+            wanted = sorted({h for h in hashes if h in row_of})
+            dest.mkdir(parents=True, exist_ok=True)
+            np.save(dest / "vectors.npy", np.ascontiguousarray(self.matrix[[row_of[h] for h in wanted]]))
+            (dest / "meta.json").write_text(json.dumps({"model": self.model, "hashes": wanted}), encoding="utf-8")
+            return len(wanted)
+
     def save(self) -> None:
         with self._lock:
             self.root.mkdir(parents=True, exist_ok=True)
