@@ -36,6 +36,12 @@ class Smoke:
             return
         hit = self.window.current_hit()
         print(f"smoke: searched {SMOKE_QUESTION!r}: {count} results, first {hit[0].id!r}", flush=True)
+        # As a rep on a call: the deal first (a log without one would ask for it), else "No deal" on purpose.
+        deals = self.window.deals_model.deals()
+        if deals:
+            self.window.deal_picker.select_deal(deals[0].id)
+        else:
+            self.window.deal_picker.picked.emit(None)
         QTimer.singleShot(0, self.window.log_answered)
 
     def _logged(self, record: Any) -> None:
