@@ -23,6 +23,8 @@ def journey(qtbot, demo_ws):  # type: ignore[no-untyped-def]
                                   (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)])
 def test_esc_and_ctrl_w_close_each_window(qtbot, journey, key, keys) -> None:  # type: ignore[no-untyped-def]
     win = journey.open(key)
+    with qtbot.waitSignal(win.loaded, timeout=10_000):  # no read in flight when the test's window goes
+        win.refresh()
     qtbot.waitExposed(win)
     win.activateWindow()
     win.setFocus()
@@ -51,10 +53,16 @@ def test_a_window_reopens_where_the_rep_left_it(qtbot, demo_ws, tmp_path) -> Non
     main = QMainWindow()
     qtbot.addWidget(main)
     main.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    first = Journey(main, lambda: demo_ws)
-    win = first.open("insight")
+    journey = Journey(main, lambda: demo_ws)
+    win = journey.open("insight")
+    with qtbot.waitSignal(win.loaded, timeout=10_000):  # no read still running when it closes
+        win.refresh()
     win.resize(700, 500)
     qtbot.keyClick(win, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not win.isVisible(), timeout=5_000)
-    again = Journey(main, lambda: demo_ws).open("insight")
+    journey.windows.pop("insight")  # as after a restart: a new window, built from the settings
+    again = journey.open("insight")
+    with qtbot.waitSignal(again.loaded, timeout=10_000):
+        again.refresh()
     assert (again.width(), again.height()) == (700, 500)
+    again.close()
