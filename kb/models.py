@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -223,3 +223,17 @@ class SharedFile(Base):
     sha: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class SharedVector(Base):
+    """A text's meaning vector, shared through the team server so it is computed once for the team.
+
+    Keyed by the text's hash and the model stamp (a vector means nothing for another model);
+    ``vector`` holds the float32 values as bytes. Only experts may add them (a forged vector would
+    steer every rep's search); everyone reads them."""
+
+    __tablename__ = "shared_vectors"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model: Mapped[str] = mapped_column(String(120), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    by: Mapped[str] = mapped_column(String(120), default="")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -24,10 +25,13 @@ from kb.team import server
 from kb.team import sync as team_sync
 from kb.team.credentials import connect_args, store_password
 from kb.team.server import ROLES, AdminPasswordNeeded, ServerStatus, TeamServerError
+from kb.team import vectors as team_vectors
 from kb.team.sync import MEMBER_KEY, ROLE_KEY, SERVER_KEY, SyncReport
 
 from indexer.app.changes import Changes, Done
+from indexer.app import semantic
 from indexer.app.workspace import Workspace
+from indexer.engine.vectors import DIM, item_of
 
 __all__ = [
     "ROLES", "AdminPasswordNeeded", "JoinNeedsChoice", "NotJoinedError", "RoleMismatch", "ServerStatus",
@@ -265,6 +269,7 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> Done[tup
             if report.synonyms_changed:
                 ws.index.reload_synonyms()
             index_seconds = time.perf_counter() - started
+        report.down["vectors"], report.up["vectors"] = _exchange_vectors(ws, remote, team)
     except OperationalError as exc:
         raise ServerUnreachableError(f"team server {team.url} unreachable: {exc.orig}") from exc
     finally:
@@ -273,6 +278,33 @@ def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> Done[tup
                          or report.down.get("stage events") or report.down.get("suggestions")))
     changes = changes | Changes.of(log=True, gaps=True, suggestions=bool(report.conflicts))
     return Done((report, index_seconds), changes)
+
+
+def _exchange_vectors(ws: Workspace, remote: Any, team: TeamSettings) -> tuple[int, int]:
+    """Texts waiting here take the team's vectors (computed once, on whichever laptop embedded
+    first); an expert's laptop sends the vectors the server lacks. Returns (taken, sent).
+
+    Why after the pull: the texts it brought are then waiting here, so their vectors come in the
+    same sync — a laptop joining a large team searches by meaning as soon as its first sync ends."""
+    store = ws.index.vectors
+    semantic.catch_up(ws)
+    size = DIM * 4
+    with remote.begin() as conn:
+        waiting = store.waiting_hashes()
+        got = team_vectors.fetch(conn, store.model, waiting) if waiting else {}
+        found = {h: np.frombuffer(b, dtype=np.float32) for h, b in got.items() if len(b) == size}
+        taken = store.adopt_vectors(found) if found else 0
+        sent = 0
+        if team.role == "expert":
+            kept = ws.run(lambda s: team_sync.local_only(s.connection())).items
+            mine = {h for key, h in zip(list(store.ids), list(store.hashes)) if item_of(key) not in kept}
+            new = team_vectors.missing(conn, store.model, mine)
+            if new:
+                rows = {h: v.astype(np.float32).tobytes() for h, v in store.vectors_of(new).items()}
+                sent = team_vectors.send(conn, store.model, rows, team.member)
+    if taken:
+        store.save()
+    return taken, sent
 
 
 def status(ws: Workspace, *, probe: bool = False) -> SyncStatus:

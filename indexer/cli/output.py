@@ -38,6 +38,11 @@ def error(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)
 
 
+def note(message: str) -> None:
+    """Something to know about a command that succeeded (stderr, so --json output stays clean)."""
+    err_console.print(f"[dim]note:[/] {message}", highlight=False)
+
+
 #: Problems listed on the terminal; the rest are counted and written to a file in full.
 MAX_LISTED = 20
 

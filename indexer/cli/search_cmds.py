@@ -11,7 +11,7 @@ from rich.table import Table
 from indexer.app import search, semantic
 from indexer.app.search import SearchFilters
 from indexer.cli.common import add_json, count, open_workspace, plural
-from indexer.cli.output import console, error, print_json, progress_bar
+from indexer.cli.output import console, error, note, print_json, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,8 +44,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if result.index_problem:
         error(f"the search index cannot be read ({result.index_problem}); `kb reindex` rebuilds it from the database")
         return 1
-    if result.notice:
-        error(f"{result.notice} Run `kb embed` to finish it." if "ready" in result.notice else result.notice)
+    if result.notice:  # information, not a failure: the search answered (by words)
+        note(f"{result.notice} Run `kb embed` to finish it." if "ready" in result.notice else result.notice)
     if args.json:
         print_json(
             [

@@ -361,15 +361,34 @@ class VectorStore:
             return 0
         if matrix.dtype != np.float32 or matrix.shape != (len(hashes), DIM) or _bad_rows(matrix):
             return 0
-        row_of = {h: n for n, h in enumerate(hashes)}
+        return self.adopt_vectors({h: matrix[n] for n, h in enumerate(hashes)})
+
+    def adopt_vectors(self, found: dict[str, np.ndarray]) -> int:
+        """Fill waiting rows whose text hash is in ``found`` (vectors of this store's model);
+        returns how many rows were filled. Rows of NaN, infinite or zero values are skipped."""
         with self._lock:
-            take = [(key, h) for key, (_t, h) in self.pending.items() if h in row_of]
+            take = [(key, h) for key, (_t, h) in self.pending.items() if h in found]
             if not take:
                 return 0
-            self._put_many([k for k, _ in take], [h for _, h in take], matrix[[row_of[h] for _, h in take]])
+            vectors = np.stack([np.asarray(found[h], dtype=np.float32).reshape(DIM) for _, h in take])
+            good = np.isfinite(vectors).all(axis=1) & (np.einsum("ij,ij->i", vectors, vectors) > 1e-12)
+            take = [t for t, ok in zip(take, good) if ok]
+            if not take:
+                return 0
+            self._put_many([k for k, _ in take], [h for _, h in take], vectors[good])
             for key, _h in take:
                 del self.pending[key]
             return len(take)
+
+    def waiting_hashes(self) -> set[str]:
+        with self._lock:
+            return {h for _t, h in self.pending.values()}
+
+    def vectors_of(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """This store's vectors for these text hashes (one per hash)."""
+        with self._lock:
+            row_of = {h: n for n, h in enumerate(self.hashes)}
+            return {h: self.matrix[row_of[h]].copy() for h in hashes if h in row_of}
 
     def export_shipped(self, dest: Path, hashes: Iterable[str]) -> int:
         """Write the vectors of these text hashes as a shipped store (see :meth:`adopt`)."""

@@ -27,7 +27,8 @@ REP_ROLE, EXPERT_ROLE = "ea_rep", "ea_expert"
 MEMBERS = f"{REP_ROLE}, {EXPERT_ROLE}"
 
 _READ = ("items", "item_versions", "journey_stages", "deals", "stage_events", "stakeholders",
-         "answer_log", "answer_log_items", "gaps", "suggestions", "shared_files", "alembic_version")
+         "answer_log", "answer_log_items", "gaps", "suggestions", "shared_files", "shared_vectors",
+         "alembic_version")
 
 GRANTS: tuple[str, ...] = (
     f"GRANT USAGE ON SCHEMA public TO {MEMBERS}",
@@ -39,7 +40,7 @@ GRANTS: tuple[str, ...] = (
     f"GRANT UPDATE (name, account, stage, status, updated_at) ON deals TO {MEMBERS}",
     f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {MEMBERS}",
     f"GRANT INSERT, UPDATE ON items, journey_stages, shared_files TO {EXPERT_ROLE}",
-    f"GRANT INSERT ON item_versions TO {EXPERT_ROLE}",
+    f"GRANT INSERT ON item_versions, shared_vectors TO {EXPERT_ROLE}",
     f"GRANT UPDATE (status, decided_by, decided_at, decision_note, applied_version) ON suggestions "
     f"TO {EXPERT_ROLE}",
     f"GRANT UPDATE (status, answered_by, resolved_at, decided_by) ON gaps TO {EXPERT_ROLE}",
@@ -91,6 +92,7 @@ TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
     ("suggestions", "ea_decision", "BEFORE UPDATE", "ea_stamp_decision()"),
     ("item_versions", "ea_author", "BEFORE INSERT", "ea_stamp_author('saved_by')"),
     ("shared_files", "ea_author", "BEFORE INSERT OR UPDATE", "ea_stamp_author('updated_by')"),
+    ("shared_vectors", "ea_author", "BEFORE INSERT", "ea_stamp_author('by')"),
 )
 
 _OWNED_DEAL = "(deal_id IS NULL OR ea_owns_deal(deal_id))"

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kb.models import (AnswerLogEntry, AnswerLogItem, Deal, FileSync, Gap, Item, ItemVersion, JourneyStage,
-                       SharedFile, StageEvent, Stakeholder, Suggestion, SyncState)
+                       SharedFile, SharedVector, StageEvent, Stakeholder, Suggestion, SyncState)
 
 CHUNK = 1000
 
@@ -65,6 +65,8 @@ CHANNELS: dict[str, Channel] = {c.table.name: c for c in (
     Channel(_t(ItemVersion), "uid", "child", "child", "each item's history, with its item"),
     Channel(_t(JourneyStage), "key", "expert", "all", "the team's journey stages"),
     Channel(_t(SharedFile), "name", "expert", "all", "team-wide files (the synonyms list)"),
+    Channel(_t(SharedVector), "hash", "expert", "all", "meaning vectors, computed once for the team "
+            "(indexer.app.sync moves them between the server and the laptop's vector store)"),
     Channel(_t(FileSync), "root", "local", "none", "this laptop's content folders"),
     Channel(_t(SyncState), "key", "local", "none", "this laptop's sync bookkeeping"),
 )}
