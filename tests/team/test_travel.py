@@ -14,7 +14,7 @@ from kb.models import Deal, Gap, Item, SyncState
 from kb.services import answer_log, deals
 from kb.team import server
 from kb.team.sync import server_engine
-from indexer.app import journey
+from indexer.app import answers, journey
 from indexer.app import sync as app_sync
 from indexer.app.actors import Actor, current_actor
 from indexer.app.curation import Curation
@@ -31,6 +31,17 @@ def _seed_items(expert: Workspace) -> None:
     expert.save_item(qa("price", "How much per seat?", "USD 45 per seat and month."))
     for n in range(5):  # a few others: a one-document index scores oddly
         expert.save_item(qa(f"other-{n}", f"Other question number {n}?", "Yes."))
+
+
+def _two_experts_and_a_rep(tmp_path: Path, pg_url: str) -> tuple[Workspace, str, Workspace, Workspace, str]:
+    """A fresh server; two experts' and a rep's laptops joined; the first expert's content published."""
+    server.init(pg_url)
+    expert, expert_name = join_home(tmp_path, pg_url, "expert", "expert")
+    other, _ = join_home(tmp_path, pg_url, "other", "expert")
+    rep, rep_name = join_home(tmp_path, pg_url, "rep", "rep")
+    _seed_items(expert)
+    app_sync.sync_home(expert)
+    return expert, expert_name, other, rep, rep_name
 
 
 def test_stakeholders_and_stage_moves_reach_the_owners_other_laptop(pg_url: str, tmp_path: Path) -> None:
@@ -86,19 +97,12 @@ def test_an_unpublished_or_archived_item_leaves_every_reps_search(pg_url: str, t
 
 
 def test_experts_work_every_reps_gaps_and_the_answer_reaches_the_rep(pg_url: str, tmp_path: Path) -> None:
-    server.init(pg_url)
-    expert, expert_name = join_home(tmp_path, pg_url, "expert", "expert")
-    other, _ = join_home(tmp_path, pg_url, "other", "expert")
-    rep, rep_name = join_home(tmp_path, pg_url, "rep", "rep")
-    _seed_items(expert)
-    app_sync.sync_home(expert)
+    expert, expert_name, other, rep, rep_name = _two_experts_and_a_rep(tmp_path, pg_url)
     with rep.store.session() as s:
         deal = deals.create_deal(s, "Globex", stage="decision")
     for question in ("Do you support SCIM provisioning?", "Can we pay in Norwegian kroner?"):
         rep_actor = current_actor(ws=rep)
         assert rep_actor == Actor(rep_name, "rep")  # the joined member, not the OS user
-        from indexer.app import answers
-
         answers.log_question(rep, rep_actor, question, deal_id=deal.id, outcome="no-answer")
     app_sync.sync_home(rep)
     for ws in (expert, other):
@@ -135,12 +139,7 @@ def test_experts_work_every_reps_gaps_and_the_answer_reaches_the_rep(pg_url: str
 
 
 def test_a_suggestion_decided_by_one_expert_leaves_every_experts_queue(pg_url: str, tmp_path: Path) -> None:
-    server.init(pg_url)
-    expert, expert_name = join_home(tmp_path, pg_url, "expert", "expert")
-    other, _ = join_home(tmp_path, pg_url, "other", "expert")
-    rep, rep_name = join_home(tmp_path, pg_url, "rep", "rep")
-    _seed_items(expert)
-    app_sync.sync_home(expert)
+    expert, expert_name, other, rep, rep_name = _two_experts_and_a_rep(tmp_path, pg_url)
     app_sync.sync_home(rep)
     Curation(rep, current_actor(ws=rep)).suggest(qa("price", "How much per seat?", "USD 49 from January."))
     app_sync.sync_home(rep)
