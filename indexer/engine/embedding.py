@@ -13,9 +13,12 @@ stays lexical and says so.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
+from abc import ABC, abstractmethod
 import json
 import os
+import sys
 import struct
 import threading
 import zipfile
@@ -114,7 +117,17 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return (sign * y).astype(np.float32)
 
 
-class MiniLM:
+def _give_back_freed_memory() -> None:
+    """Return the heap the graph's construction freed to the system (glibc keeps it otherwise:
+    60 MB of the app's resident memory after loading the model). Elsewhere the allocator does."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # musl and other libcs: nothing to trim
+            pass
+
+
+class MiniLM(ABC):
     """Encodes texts to unit-length 384-dimension vectors (mean pooling, as the model was trained).
 
     Subclasses run the forward pass; this holds the tokenizer, batching and normalisation.
@@ -129,17 +142,19 @@ class MiniLM:
         except ImportError:
             raise EmbeddingUnavailable("the 'tokenizers' library is not installed (pip install tokenizers)") from None
         with zipfile.ZipFile(zpath) as zf:
-            weights = _read_safetensors(_read_member(zf, "model.safetensors"))
+            checkpoint = _read_member(zf, "model.safetensors")
             self.tokenizer = Tokenizer.from_buffer(zf.read("tokenizer.json"))
         self.tokenizer.no_padding()  # the checkpoint pads every input to 128: we pad per batch instead
         self.tokenizer.enable_truncation(MAX_TOKENS)
-        self._load(weights)
+        self._load(_read_safetensors(checkpoint), checkpoint)
 
-    def _load(self, weights: dict[str, np.ndarray]) -> None:
-        raise NotImplementedError  # each backend keeps what its forward pass needs
+    @abstractmethod
+    def _load(self, weights: dict[str, np.ndarray], checkpoint: bytearray) -> None:
+        """Keep what this backend's forward pass needs (``weights`` are views into ``checkpoint``)."""
 
+    @abstractmethod
     def _forward(self, ids: np.ndarray, mask: np.ndarray, wanted: StillWanted | None) -> np.ndarray:
-        raise NotImplementedError  # (b, 384) mean-pooled, not yet unit length
+        """The (batch, 384) mean-pooled last layer, not yet unit length."""
 
     def _tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         encs = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])
@@ -176,7 +191,7 @@ class NumpyMiniLM(MiniLM):
 
     backend = "numpy"
 
-    def _load(self, weights: dict[str, np.ndarray]) -> None:
+    def _load(self, weights: dict[str, np.ndarray], checkpoint: bytearray) -> None:
         self.w = weights
         self._qkv = []
         for i in range(6):
@@ -220,17 +235,18 @@ class OnnxMiniLM(MiniLM):
         self.backend = "onnx-int8" if int8 else "onnx"
         super().__init__()
 
-    def _load(self, weights: dict[str, np.ndarray]) -> None:
+    def _load(self, weights: dict[str, np.ndarray], checkpoint: bytearray) -> None:
         try:
             import onnxruntime as ort
 
             from . import minilm_graph
         except ImportError as exc:
             raise EmbeddingUnavailable(f"ONNX Runtime is not installed ({exc})") from None
-        model, blob = minilm_graph.build(weights, int8=self.int8)
-        weights.clear()  # the read buffer goes with its last view
+        model, files = minilm_graph.build(weights, checkpoint, int8=self.int8)
+        weights.clear()
         options = ort.SessionOptions()
-        options.add_external_initializers_from_files_in_memory([minilm_graph.WEIGHTS_FILE], [blob], [len(blob)])
+        options.add_external_initializers_from_files_in_memory(
+            list(files), list(files.values()), [len(data) for data in files.values()])
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = THREADS
         options.inter_op_num_threads = 1
@@ -238,7 +254,8 @@ class OnnxMiniLM(MiniLM):
         # One arena grown to the largest batch and kept would hold ~100 MB for a 256-token batch.
         options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        del blob  # copied into the session
+        del files  # copied into the session: the checkpoint's buffer goes with its last reference
+        _give_back_freed_memory()
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, wanted: StillWanted | None = None) -> np.ndarray:
         (pooled,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})

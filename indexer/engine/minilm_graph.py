@@ -20,49 +20,61 @@ import numpy as np
 DIM = 384
 HEADS = 12
 LAYERS = 6
-OPSET = 17
-#: The name the graph's weights are found under (an in-memory "file"; nothing is written to disk).
-WEIGHTS_FILE = "minilm-weights.bin"  # LayerNormalization is an ONNX operator from 17 on
+OPSET = 17  # LayerNormalization is an ONNX operator from 17 on
+#: Names the graph's weights are found under: in-memory "files" handed to ONNX Runtime, which
+#: copies what it needs from them (nothing is written to disk). The checkpoint's own buffer is
+#: referenced as it is; only int8 weights, made here, need a buffer of their own.
+CHECKPOINT_FILE = "model.safetensors"
+MADE_FILE = "minilm-made.bin"
 
 
 class _Graph:
     """Accumulates nodes and initializers with unique names (a small builder over onnx.helper)."""
 
-    def __init__(self, weights: Mapping[str, np.ndarray], int8: bool) -> None:
+    def __init__(self, weights: Mapping[str, np.ndarray], checkpoint: bytearray, int8: bool) -> None:
         from onnx import helper, numpy_helper
 
         self.helper, self.numpy_helper = helper, numpy_helper
         self.weights, self.int8 = weights, int8
+        self.checkpoint = checkpoint
+        self._base = np.frombuffer(checkpoint, dtype=np.uint8).ctypes.data
         self.nodes: list = []
         self.initializers: list = []
         self._n = 0
-        self._large: list[tuple[int, np.ndarray]] = []
+        self._made: list[tuple[int, np.ndarray]] = []
         self._size = 0
 
-    def const(self, name: str, array: np.ndarray) -> str:
-        """A constant: small ones inside the graph, weights by reference into :attr:`blob`'s layout."""
-        array = np.ascontiguousarray(array)
-        if array.nbytes < 4096:
-            self.initializers.append(self.numpy_helper.from_array(array, name))
-            return name
+    def _external(self, name: str, array: np.ndarray, location: str, offset: int) -> str:
         from onnx import TensorProto
 
         tensor = TensorProto(name=name, data_type=self.helper.np_dtype_to_tensor_dtype(array.dtype), dims=array.shape)
         tensor.data_location = TensorProto.EXTERNAL
-        offset = -(-self._size // 64) * 64
-        for key, value in (("location", WEIGHTS_FILE), ("offset", str(offset)), ("length", str(array.nbytes))):
+        for key, value in (("location", location), ("offset", str(offset)), ("length", str(array.nbytes))):
             tensor.external_data.add(key=key, value=value)
         self.initializers.append(tensor)
-        self._large.append((offset, array))
-        self._size = offset + array.nbytes
         return name
 
-    def blob(self) -> bytearray:
-        """The large constants in one buffer, laid out as their tensors say (copied by the runtime)."""
+    def const(self, name: str, array: np.ndarray) -> str:
+        """A constant: small ones inside the graph; a checkpoint weight by its place in the
+        checkpoint's buffer (no copy); a weight made here (int8) by its place in :meth:`made`."""
+        offset = array.ctypes.data - self._base
+        if array.nbytes >= 4096 and array.flags.c_contiguous and 0 <= offset <= len(self.checkpoint) - array.nbytes:
+            return self._external(name, array, CHECKPOINT_FILE, offset)
+        array = np.ascontiguousarray(array)
+        if array.nbytes < 4096:
+            self.initializers.append(self.numpy_helper.from_array(array, name))
+            return name
+        offset = -(-self._size // 64) * 64
+        self._made.append((offset, array))
+        self._size = offset + array.nbytes
+        return self._external(name, array, MADE_FILE, offset)
+
+    def made(self) -> bytearray:
+        """The weights made here, in one buffer laid out as their tensors say."""
         out = bytearray(self._size)
-        for offset, array in self._large:
+        for offset, array in self._made:
             out[offset : offset + array.nbytes] = array.tobytes()
-        self._large.clear()
+        self._made.clear()
         return out
 
     def op(self, kind: str, inputs: list[str], domain: str = "", **attrs) -> str:
@@ -78,12 +90,16 @@ class _Graph:
         self.nodes.append(self.helper.make_node("Split", [x, sizes_name], outs, axis=axis))
         return outs
 
-    def product(self, x: str, name: str, w: np.ndarray) -> str:
-        """``x @ w.T`` for a PyTorch Linear weight ``w`` (out, in); its bias goes to the fused
-        operator that follows (attention, GELU or the residual LayerNorm)."""
-        wt = np.ascontiguousarray(w.T.astype(np.float32))
+    def product(self, x: str, name: str, w: np.ndarray | list[np.ndarray]) -> str:
+        """``x @ w.T`` for a PyTorch Linear weight ``w`` (out, in), or several stacked along
+        ``out``; the bias goes to the fused operator that follows (attention, GELU or the residual
+        LayerNorm). Float weights stay the checkpoint's: the runtime folds the transpose once."""
+        parts = w if isinstance(w, list) else [w]
         if not self.int8:
-            return self.op("MatMul", [x, self.const(f"{name}.weight", wt)])
+            consts = [self.const(f"{name}.weight{j}", part) for j, part in enumerate(parts)]
+            stacked = consts[0] if len(consts) == 1 else self.op("Concat", consts, axis=0)
+            return self.op("MatMul", [x, self.op("Transpose", [stacked], perm=[1, 0])])
+        wt = np.concatenate([part.T for part in parts], axis=1)  # (in, out), one layer at a time
         scale = np.maximum(np.abs(wt).max(axis=0), 1e-12) / 127.0
         q = np.clip(np.round(wt / scale), -127, 127).astype(np.int8)
         inputs = [x, self.const(f"{name}.qweight", q), self.const(f"{name}.scale", scale.astype(np.float32)),
@@ -102,14 +118,14 @@ class _Graph:
                        axis=-1, epsilon=1e-12)  # fmt: skip
 
 
-def build(weights: Mapping[str, np.ndarray], int8: bool = False) -> tuple[bytes, bytearray]:
-    """The serialized graph and its weights (to hand to ONNX Runtime as the in-memory file
-    :data:`WEIGHTS_FILE`: no protobuf copy of 90 MB of weights, which cost 300 MB at load). Inputs ``input_ids`` (int64 b×n), ``attention_mask`` (float b×n);
+def build(weights: Mapping[str, np.ndarray], checkpoint: bytearray, int8: bool = False) -> tuple[bytes, dict[str, bytearray]]:
+    """The serialized graph and the in-memory files its weights are read from (``weights`` are
+    views into ``checkpoint``): no protobuf copy of 90 MB of weights, which cost 300 MB at load. Inputs ``input_ids`` (int64 b×n), ``attention_mask`` (float b×n);
     output ``pooled`` (b×384, mean of the last layer over real tokens, not yet unit length)."""
     import onnx
     from onnx import TensorProto, helper
 
-    g = _Graph(weights, int8)
+    g = _Graph(weights, checkpoint, int8)
     w = weights
     ids = helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"])
     mask = helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "tokens"])
@@ -128,7 +144,7 @@ def build(weights: Mapping[str, np.ndarray], int8: bool = False) -> tuple[bytes,
     for i in range(LAYERS):
         p = f"encoder.layer.{i}."
         a = p + "attention.self."
-        wqkv = np.concatenate([w[a + "query.weight"], w[a + "key.weight"], w[a + "value.weight"]])
+        wqkv = [w[a + "query.weight"], w[a + "key.weight"], w[a + "value.weight"]]
         bqkv = np.concatenate([w[a + "query.bias"], w[a + "key.bias"], w[a + "value.bias"]])
         q, k, v = g.split(g.product(x, a + "qkv", wqkv), [DIM, DIM, DIM], axis=2)
         ctx = g.op("MultiHeadAttention", [q, k, v, g.const(a + "qkv.bias", bqkv), keep], domain="com.microsoft",
@@ -153,4 +169,5 @@ def build(weights: Mapping[str, np.ndarray], int8: bool = False) -> tuple[bytes,
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
     model = helper.make_model(graph, opset_imports=opsets, producer_name="expert-answers")
     model.ir_version = 8  # readable by every ONNX Runtime since 1.10
-    return model.SerializeToString(), g.blob()
+    files = {CHECKPOINT_FILE: checkpoint, MADE_FILE: g.made()}
+    return model.SerializeToString(), {name: data for name, data in files.items() if data}
