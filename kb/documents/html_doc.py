@@ -15,7 +15,7 @@ from pathlib import Path
 import nh3
 
 from kb.documents.model import Converted, DocumentError
-from kb.documents.text import by_headings, md_table, one_line
+from kb.documents.text import by_headings, md_table, one_line, title_from_name
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 KEEP_TAGS = {
@@ -150,7 +150,7 @@ def convert_html(path: Path) -> Converted:
     blocks = parser.blocks
     title = html_title(parser.title)
     if not title:
-        title = next((t for lvl, t in blocks if lvl == 1), "") or path.stem
+        title = next((t for lvl, t in blocks if lvl == 1), "") or title_from_name(path.stem)
     if not any(lvl == 0 for lvl, _ in blocks):
         raise DocumentError("no readable text in the page (only navigation, scripts or images)")
     out = Converted(title=title, kind="html", pages=1)

@@ -23,7 +23,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from kb.documents.model import Converted, DocumentError, ThreadPair
-from kb.documents.text import one_line, tidy
+from kb.documents.text import one_line, tidy, title_from_name
 
 MAX_MESSAGE_CHARS = 200_000
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -132,6 +132,14 @@ def pairs_from(mails: list[Mail]) -> list[ThreadPair]:
     out: list[ThreadPair] = []
     total = len(mails)
     for thread in threads.values():
+        if len(thread) == 1:  # a reply saved alone: the customer's question is what it quotes
+            m = thread[0]
+            q = scrub(_latest(_quoted(m.body)), m.names, _company(_other_domain(m)))
+            a = scrub(_latest(m.body), m.names, _company(_other_domain(m)))
+            if q and a:
+                subject = scrub(_SUBJECT_PREFIX.sub("", m.subject), m.names, _company(_other_domain(m)))
+                out.append(ThreadPair(q, a, subject, "message 1 of 1 (and the message it quotes)", m.message_id, m.date))
+            continue
         customer = thread[0].domain
         names: set[str] = set().union(*(m.names for m in thread))
         company = _company(customer)
@@ -148,6 +156,17 @@ def pairs_from(mails: list[Mail]) -> list[ThreadPair]:
                                           f"{question.index}-{m.index}", m.date))  # fmt: skip
                 question = None
     return out
+
+
+def _quoted(body: str) -> str:
+    """The message a reply quotes ("> " lines), one quoting level removed."""
+    lines = [ln.lstrip()[1:] for ln in body.splitlines() if ln.lstrip().startswith(">")]
+    return "\n".join(ln[1:] if ln.startswith(" ") else ln for ln in lines)
+
+
+def _other_domain(m: Mail) -> str:
+    """The first domain among a message's addresses that is not the sender's: the customer's."""
+    return next((a.rpartition("@")[2] for a in sorted(m.addresses) if a.rpartition("@")[2] != m.domain), "")
 
 
 def convert_eml(path: Path) -> Converted:
@@ -185,7 +204,7 @@ def convert_mbox(path: Path) -> Converted:
 
 def _converted(path: Path, mails: list[Mail]) -> Converted:
     mails.sort(key=lambda m: (m.date or "", m.index))
-    out = Converted(title=path.stem, kind="email", pages=len(mails))
+    out = Converted(title=title_from_name(path.stem), kind="email", pages=len(mails))
     out.pairs = pairs_from(mails)
     if not out.pairs:
         out.notes.append("no customer question with a reply from the team found; nothing suggested")

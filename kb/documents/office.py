@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kb.documents.model import Converted, DocumentError, Section
 from kb.documents.safety import check_office_zip
-from kb.documents.text import by_headings, md_table, one_line, tidy
+from kb.documents.text import by_headings, md_table, one_line, tidy, title_from_name
 
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|título)\s*(\d)$", re.IGNORECASE)
 MAX_HEADING_LEVEL = 3
@@ -56,7 +56,7 @@ def convert_docx(path: Path) -> Converted:
         raise _open_error("docx", exc) from None
     except Exception as exc:  # noqa: BLE001 - lxml/zip errors on damaged parts
         raise _open_error("docx", exc) from None
-    title = one_line(doc.core_properties.title or "") or path.stem
+    title = one_line(doc.core_properties.title or "") or title_from_name(path.stem)
     out = Converted(title=title, kind="docx", pages=1)
     try:
         blocks = list(_docx_blocks(doc))
@@ -86,7 +86,7 @@ def convert_pptx(path: Path) -> Converted:
         deck = Presentation(str(path))
     except Exception as exc:  # noqa: BLE001 - python-pptx raises KeyError/ValueError/lxml errors
         raise _open_error("pptx", exc) from None
-    title = one_line(deck.core_properties.title or "") or path.stem
+    title = one_line(deck.core_properties.title or "") or title_from_name(path.stem)
     out = Converted(title=title, kind="pptx")
     for n, slide in enumerate(deck.slides, start=1):
         out.pages += 1

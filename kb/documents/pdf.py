@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 from kb.documents.model import Converted, DocumentError, Section
-from kb.documents.text import one_line, tidy
+from kb.documents.text import one_line, tidy, title_from_name
 
 MAX_PAGES = 5_000
 
@@ -49,7 +49,7 @@ def convert_pdf(path: Path) -> Converted:
             title = one_line(str(meta.title)) if meta and meta.title else ""
         except Exception:  # noqa: BLE001 - a broken info dictionary only costs the title
             title = ""
-        out = Converted(title=title or path.stem, kind="pdf", pages=count)
+        out = Converted(title=title or title_from_name(path.stem), kind="pdf", pages=count)
         for n in range(count):
             where = f"page {n + 1}"
             try:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kb.documents.model import Converted, DocumentError, QARow, Section
 from kb.documents.safety import check_office_zip
-from kb.documents.text import md_table, one_line, tidy
+from kb.documents.text import md_table, one_line, tidy, title_from_name
 
 MAPPING_FILE = "rfp_columns.toml"
 HEADER_SCAN_ROWS = 15
@@ -125,7 +125,7 @@ def convert_xlsx(path: Path) -> Converted:
         raise DocumentError(f"not a readable .xlsx file ({type(exc).__name__}: {one_line(str(exc))[:160]})") from None
     mapping = read_mapping(path.parent)
     title = one_line(wb.properties.title or "") if wb.properties else ""
-    out = Converted(title=title or path.stem, kind="xlsx")
+    out = Converted(title=title or title_from_name(path.stem), kind="xlsx")
     try:
         for ws in wb.worksheets:
             out.pages += 1
@@ -170,7 +170,7 @@ def convert_rfp_csv(path: Path) -> Converted:
             f"no question and answer columns found (headers: {_headers(rows)}); name them in "
             f"{MAPPING_FILE} beside the file: question = \"…\", answer = \"…\"", line=1, field="header"
         )
-    out = Converted(title=path.stem, kind="rfp", pages=1)
+    out = Converted(title=title_from_name(path.stem), kind="rfp", pages=1)
     out.rows, out.notes = rfp_rows(rows, cols, "")
     if note:
         out.notes.append(note.message)

@@ -70,3 +70,9 @@ def by_headings(blocks: Iterable[tuple[int, str]], intro: str, location: str = "
     if parts:
         close()
     return sections
+
+
+def title_from_name(stem: str) -> str:
+    """A file name as a title when the document names none: "rfp-library_2026" → "Rfp library 2026"."""
+    words = one_line(re.sub(r"[_-]+", " ", stem))
+    return words[:1].upper() + words[1:] if words.islower() else words or stem
