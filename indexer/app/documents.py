@@ -128,10 +128,12 @@ def _repeats(ws: Workspace, ids: list[str], own_prefixes: set[str]) -> list[str]
         if len(mine) < 8:
             continue
         query = " ".join(sorted(mine, key=len, reverse=True)[:12])
-        for hit in ws.search(query, limit=4, expert=True, mode="lexical").hits:
-            if hit.id == item_id or any(hit.id.startswith(p) for p in own_prefixes):
+        hits = ws.search(query, limit=4, expert=True, mode="lexical").hits
+        candidates = [i for h in hits for i in (h.id, *h.duplicates)]  # the search folds repeats into one hit
+        for other_id in candidates:
+            if other_id == item_id or any(other_id.startswith(p) for p in own_prefixes):
                 continue
-            other = ws.get_item(hit.id)
+            other = ws.get_item(other_id)
             if other is None or other.status == "archived":
                 continue
             theirs = _words(other.body)
@@ -211,8 +213,7 @@ def _read_batch(
         try:
             check_size(file)
             sha = file_sha256(file.read_bytes())
-            rfp = file.suffix.lower() in (".csv", ".xlsx", ".xlsm")
-            if ws.run(lambda s: already_imported(s, rel, sha, rfp)):
+            if ws.run(lambda s: already_imported(s, rel, sha)):
                 report.same_hash += 1
                 continue
             conv = convert(file)

@@ -76,9 +76,18 @@ def unchanged_file(items: dict[str, Item], sha: str) -> bool:
     return (newest.extra or {}).get("source_sha256") == sha
 
 
-def already_imported(session: Session, rel: str, sha: str, rfp: bool) -> bool:
-    items = _existing_rows(session, rel) if rfp else _existing_sections(session, file_prefix(rel))
-    return unchanged_file(items, sha)
+def already_imported(session: Session, rel: str, sha: str) -> bool:
+    """Was this exact file (by SHA-256) imported last time? Sections, RFP rows and thread suggestions
+    all carry the hash of the file they came from."""
+    items = _existing_sections(session, file_prefix(rel))
+    if rel.lower().endswith((".csv", ".xlsx", ".xlsm")):
+        items |= _existing_rows(session, rel)
+    if items:
+        return unchanged_file(items, sha)
+    if rel.lower().endswith((".eml", ".mbox")):
+        return any(s.proposed.extra.get("source_file") == rel and s.proposed.extra.get("source_sha256") == sha
+                   for s in suggestions.list_suggestions(session, status=None))  # fmt: skip
+    return False
 
 
 def _provenance(rel: str, location: str, sha: str, kind: str, today: date) -> dict[str, str]:
