@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.documents.convert import convert, is_document
-from kb.documents.items import FileOutcome, already_imported, file_sha256, save_converted
+from kb.documents.items import FileOutcome, file_sha256, imported_hashes, save_converted
 from kb.documents.model import Converted, DocumentError
 from kb.documents.safety import check_size
 from kb.documents.sheets import csv_header, is_native_library
@@ -127,8 +127,8 @@ def _repeats(ws: Workspace, ids: list[str], own_prefixes: set[str]) -> list[str]
         mine = _words(record.body)
         if len(mine) < 8:
             continue
-        query = " ".join(sorted(mine, key=len, reverse=True)[:12])
-        hits = ws.search(query, limit=4, expert=True, mode="lexical").hits
+        query = " ".join(sorted(mine, key=lambda w: (-len(w), w))[:8])  # its longest words: the rarest, cheaply
+        hits = ws.search(query, limit=3, expert=True, mode="lexical").hits
         candidates = [i for h in hits for i in (h.id, *h.duplicates)]  # the search folds repeats into one hit
         for other_id in candidates:
             if other_id == item_id or any(other_id.startswith(p) for p in own_prefixes):
@@ -166,9 +166,11 @@ def import_documents(ws: Workspace, path: Path, progress: ProgressFn = no_progre
         report.errors += md.errors
         changed += [r.id for r in md.changed]
     actor = current_actor(ws=ws)
+    hashes = ws.run(imported_hashes)
     try:
         for start in range(0, len(files), BATCH_FILES):
-            batch = _read_batch(ws, files[start:start + BATCH_FILES], root, start, len(files), report, progress)
+            chunk = files[start:start + BATCH_FILES]
+            batch = _read_batch(chunk, root, start, len(files), hashes, report, progress)
             if not batch:
                 continue
             progress(min(start + BATCH_FILES, len(files)), len(files), "Saving and indexing")
@@ -202,7 +204,7 @@ def _ids(outcomes: list[FileOutcome]) -> list[str]:
 
 
 def _read_batch(
-    ws: Workspace, files: list[Path], root: Path, offset: int, total: int, report: DocumentReport,
+    files: list[Path], root: Path, offset: int, total: int, hashes: dict[str, str], report: DocumentReport,
     progress: ProgressFn,
 ) -> list[tuple[Path, str, str, Converted]]:
     """Convert the files of one batch that changed since their last import; bad ones go to the report."""
@@ -213,20 +215,20 @@ def _read_batch(
         try:
             check_size(file)
             sha = file_sha256(file.read_bytes())
-            if ws.run(lambda s: already_imported(s, rel, sha)):
+            if hashes.get(rel) == sha:
                 report.same_hash += 1
                 continue
             conv = convert(file)
         except (DocumentError, ContentError) as exc:
-            report.errors.append(LoadError(str(file), str(exc), exc.line, exc.field))
+            report.errors.append(LoadError(rel, str(exc), exc.line, exc.field))
             continue
         except OSError as exc:
-            report.errors.append(LoadError(str(file), f"cannot read: {exc.strerror or exc}"))
+            report.errors.append(LoadError(rel, f"cannot read: {exc.strerror or exc}"))
             continue
         report.pages += conv.pages
         report.notes += [f"{rel}: {note}" for note in conv.notes]
         if conv.empty() and not conv.notes:
-            report.errors.append(LoadError(str(file), "no text found in the file"))
+            report.errors.append(LoadError(rel, "no text found in the file"))
             continue
         out.append((file, rel, sha, conv))
     return out
@@ -242,7 +244,7 @@ def _save_batch(session, batch, actor, report: DocumentReport) -> list[FileOutco
                 outcome = save_converted(session, conv, rel=rel, source=str(file), sha=sha, actor=actor,
                                          saved_by=f"import {rel}"[:120])  # fmt: skip
         except (ContentError, ValueError) as exc:
-            report.errors.append(LoadError(str(file), f"not saved: {exc}"))
+            report.errors.append(LoadError(rel, f"not saved: {exc}"))
             continue
         outcomes.append(outcome)
         report.loaded += len(conv.sections) + len(conv.rows)

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kb.content_format import slugify
@@ -67,27 +67,29 @@ def _existing_rows(session: Session, rel: str) -> dict[str, Item]:
     return {i.id: i for i in rows if (i.extra or {}).get("source_file") == rel}
 
 
-def unchanged_file(items: dict[str, Item], sha: str) -> bool:
-    """The file's current hash is on the sections the last import changed: nothing to read."""
-    live = [i for i in items.values() if i.status != "archived"]
-    if not live:
-        return False
-    newest = max(live, key=lambda i: (i.updated_at, i.version))
-    return (newest.extra or {}).get("source_sha256") == sha
+def imported_hashes(session: Session) -> dict[str, str]:
+    """For every file imported before: the SHA-256 of its version that the last import read.
 
-
-def already_imported(session: Session, rel: str, sha: str) -> bool:
-    """Was this exact file (by SHA-256) imported last time? Sections, RFP rows and thread suggestions
-    all carry the hash of the file they came from."""
-    items = _existing_sections(session, file_prefix(rel))
-    if rel.lower().endswith((".csv", ".xlsx", ".xlsm")):
-        items |= _existing_rows(session, rel)
-    if items:
-        return unchanged_file(items, sha)
-    if rel.lower().endswith((".eml", ".mbox")):
-        return any(s.proposed.extra.get("source_file") == rel and s.proposed.extra.get("source_sha256") == sha
-                   for s in suggestions.list_suggestions(session, status=None))  # fmt: skip
-    return False
+    That is the hash on the file's newest live section or row (the ones the last import changed),
+    or on its thread suggestions. Read once per import (one scan) instead of once per file.
+    """
+    newest: dict[str, tuple[tuple[object, int], str]] = {}
+    rows = session.execute(
+        select(Item.extra, Item.status, Item.updated_at, Item.version)
+        .where(or_(Item.id.like("doc-%"), Item.id.like("csv-%")))
+    )
+    for extra, status, updated_at, version in rows:
+        source = (extra or {}).get("source_file")
+        if status == "archived" or not source:
+            continue
+        if source not in newest or (updated_at, version) > newest[source][0]:
+            newest[source] = ((updated_at, version), str(extra.get("source_sha256", "")))
+    hashes = {source: sha for source, (_, sha) in newest.items()}
+    for sug in suggestions.list_suggestions(session, status=None):
+        source = sug.proposed.extra.get("source_file")
+        if source and source not in hashes:
+            hashes[source] = str(sug.proposed.extra.get("source_sha256", ""))
+    return hashes
 
 
 def _provenance(rel: str, location: str, sha: str, kind: str, today: date) -> dict[str, str]:

@@ -104,11 +104,11 @@ def convert_pptx(path: Path) -> Converted:
             if slide.has_notes_slide:
                 notes = tidy(slide.notes_slide.notes_text_frame.text if slide.notes_slide.notes_text_frame else "")
                 if notes:
-                    parts.append("Speaker notes: " + notes)
+                    parts.append("**Speaker notes:** " + notes)
         except Exception as exc:  # noqa: BLE001
             out.notes.append(f"{where}: could not be read ({type(exc).__name__}); slide skipped")
             continue
-        text = tidy("\n".join(parts))
+        text = tidy("\n\n".join(parts))  # each text-frame paragraph its own paragraph in the pane
         if text or heading:
             out.sections.append(Section(heading or f"Slide {n}", text or heading, where, key=f"s{n}"))
     return out

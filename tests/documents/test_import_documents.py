@@ -40,7 +40,7 @@ def test_sections_follow_headings_slides_and_pages_with_provenance(ws, imported)
                  and r.extra["source_location"] == "page 2")  # fmt: skip
     assert "Frankfurt" in page2.body and page2.title.startswith("Harbor CRM Datasheet — ")
     slide1 = by_title["Deck — Why teams move to Harbor"]
-    assert slide1.extra["source_location"] == "slide 1" and "Speaker notes: Mention the Northwind" in slide1.body
+    assert slide1.extra["source_location"] == "slide 1" and "**Speaker notes:** Mention the Northwind" in slide1.body
     table = by_title["Security Whitepaper — Backups"].body
     assert "| Tier | Recovery point objective |" in table
     assert by_title["Incident response — Notification"].extra["source_file"] == "confluence/Incident-response.html"

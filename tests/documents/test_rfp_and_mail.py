@@ -21,7 +21,7 @@ def test_unknown_headers_are_named_and_a_mapping_file_maps_them_once(ws, tmp_pat
     report = import_documents(ws, lib).value
     assert len(report.errors) == 1
     err = str(report.errors[0])
-    assert err.startswith(f"{lib}:1 [header]: no question and answer columns found")
+    assert err.startswith("library.csv:1 [header]: no question and answer columns found")
     assert "'Req. text'" in err and MAPPING_FILE in err
 
     (tmp_path / MAPPING_FILE).write_text('question = "Req. text"\nanswer = "Our reply"\ncategory = "Chapter"\n')
