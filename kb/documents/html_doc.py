@@ -31,7 +31,7 @@ FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # Confluence titles read "Space : Page"; Zendesk and browsers append " – Site name".
-_TITLE_NOISE = re.compile(r"^[^:]{1,60} : |\s+[–|-]\s+[^–|-]{1,60}$")
+_TITLE_NOISE = re.compile(r"^[^:]{1,60} : |\s+[–|]\s+[^–|]{1,60}$")
 BLOCK_TAGS = {"p", "div", "li", "dt", "dd", "pre", "blockquote", "tr", "section", "article", "main", "br"}
 VOID = {"br"}
 
@@ -127,6 +127,15 @@ class _Blocks(HTMLParser):
     def close(self) -> None:
         super().close()
         self._flush()
+
+
+def html_text(fragment: str) -> str:
+    """Sanitized HTML (an email's HTML part) as plain paragraphs."""
+    parser = _Blocks()
+    parser.feed(nh3.clean(fragment, tags={"p", "div", "br", "li", "ul", "ol", "blockquote"}, attributes={},
+                          clean_content_tags={"script", "style"}))  # fmt: skip
+    parser.close()
+    return "\n\n".join(text for _, text in parser.blocks)
 
 
 def html_title(raw_title: str) -> str:

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
+from kb.documents.html_doc import html_text
 from kb.documents.model import Converted, DocumentError, ThreadPair
 from kb.documents.text import one_line, tidy, title_from_name
 
@@ -59,13 +60,7 @@ def _text_body(msg: EmailMessage) -> str:
         payload = part.get_payload(decode=True) or b""
         content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
     if part.get_content_subtype() == "html":
-        from kb.documents.html_doc import _Blocks
-        import nh3
-
-        parser = _Blocks()
-        parser.feed(nh3.clean(content, tags={"p", "div", "br", "li", "ul", "ol", "blockquote"}, attributes={}))
-        parser.close()
-        content = "\n\n".join(t for _, t in parser.blocks)
+        content = html_text(str(content))
     return str(content)[:MAX_MESSAGE_CHARS]
 
 

@@ -15,13 +15,13 @@ from kb.documents.model import Converted, DocumentError, Section
 from kb.documents.text import one_line, tidy, title_from_name
 
 MAX_PAGES = 5_000
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # it logs every repaired xref; we report what fails
 
 
 def convert_pdf(path: Path) -> Converted:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # it logs every repaired xref; we report failures
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
