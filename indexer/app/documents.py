@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.documents.convert import convert, is_document
-from kb.documents.items import FileOutcome, file_sha256, imported_hashes, save_converted
+from kb.documents.items import FileOutcome, file_prefix, file_sha256, imported_hashes, save_converted
 from kb.documents.model import Converted, DocumentError
 from kb.documents.safety import check_size
 from kb.documents.sheets import csv_header, is_native_library
@@ -117,7 +117,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(text))
 
 
-def _repeats(ws: Workspace, ids: list[str], own_prefixes: set[str]) -> list[str]:
+def _repeats(ws: Workspace, ids: list[str]) -> list[str]:
     """New sections whose words are mostly those of an existing item (from another file or by hand)."""
     out = []
     for item_id in ids:
@@ -127,11 +127,12 @@ def _repeats(ws: Workspace, ids: list[str], own_prefixes: set[str]) -> list[str]
         mine = _words(record.body)
         if len(mine) < 8:
             continue
+        own = file_prefix(str(record.extra.get("source_file", ""))) + "-"  # its own file's other sections
         query = " ".join(sorted(mine, key=lambda w: (-len(w), w))[:8])  # its longest words: the rarest, cheaply
         hits = ws.search(query, limit=3, expert=True, mode="lexical").hits
         candidates = [i for h in hits for i in (h.id, *h.duplicates)]  # the search folds repeats into one hit
         for other_id in candidates:
-            if other_id == item_id or any(other_id.startswith(p) for p in own_prefixes):
+            if other_id == item_id or other_id.startswith(own):
                 continue
             other = ws.get_item(other_id)
             if other is None or other.status == "archived":
@@ -179,8 +180,7 @@ def import_documents(ws: Workspace, path: Path, progress: ProgressFn = no_progre
             changed += ids
             created = [i for o in outcomes for i in o.created]
             suggested = suggested or any(o.suggested for o in outcomes)
-            prefixes = {i.rsplit("-", 1)[0] for i in created}
-            report.repeats += _repeats(ws, created, prefixes)
+            report.repeats += _repeats(ws, created)
     except Cancelled:
         report.cancelled = True
         report.seconds = time.perf_counter() - started

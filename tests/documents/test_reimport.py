@@ -74,3 +74,18 @@ def test_the_duplicate_guard_flags_a_section_that_repeats_an_existing_item(ws, t
     assert report.created == 1 and len(report.repeats) == 1
     assert "copy.docx" in report.repeats[0] and "repeats 'doc-policy-" in report.repeats[0]
     assert any(line.startswith("  ≈ copy.docx") for line in report.lines())
+
+
+def test_repeats_between_files_of_one_import_are_flagged_but_not_within_a_file(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = ("Every tenant gets a private sandbox refreshed from production each Sunday night, with personal "
+            "data masked by default and a seven day retention window for test records.")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_docx(folder / "a.docx", "Sandboxes", [("Refresh", [text]), ("Refresh again", [text])])
+    make_docx(folder / "b.docx", "Sandboxes too", [("Refresh", [text])])
+    report = import_documents(ws, folder).value
+    assert report.created == 3
+    across = [r for r in report.repeats if (r.startswith("b.docx") and "'doc-a-" in r)
+              or (r.startswith("a.docx") and "'doc-b-" in r)]  # fmt: skip
+    within = [r for r in report.repeats if r.startswith("a.docx") and "'doc-a-" in r]
+    assert across and not within
