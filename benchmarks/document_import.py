@@ -49,7 +49,8 @@ def write_folder(folder: Path, n: int) -> None:
     for d in range(n):
         kind = d % 20
         if kind < 8:
-            makers.make_pdf(folder / f"datasheet-{d:05d}.pdf", [[f"Datasheet {d} part {p}", fact(d, p)] for p in range(3)])
+            pages = [[f"Datasheet {d} part {p}", fact(d, p)] for p in range(3)]
+            makers.make_pdf(folder / f"datasheet-{d:05d}.pdf", pages)
         elif kind < 13:
             makers.make_docx(folder / f"whitepaper-{d:05d}.docx", f"Whitepaper {d}",
                              [(f"Topic {s}", [fact(d, s)]) for s in range(4)])  # fmt: skip
@@ -57,7 +58,8 @@ def write_folder(folder: Path, n: int) -> None:
             makers.make_pptx(folder / f"deck-{d:05d}.pptx", [(f"Deck {d} slide {s}", [fact(d, s)], f"Say: case {d}.")
                                                             for s in range(5)])  # fmt: skip
         elif kind < 19:
-            makers.make_html(folder / f"page-{d:05d}.html", f"Wiki page {d}", [(f"Part {s}", fact(d, s)) for s in range(3)])
+            parts = [(f"Part {s}", fact(d, s)) for s in range(3)]
+            makers.make_html(folder / f"page-{d:05d}.html", f"Wiki page {d}", parts)
         else:
             makers.make_xlsx(folder / f"rfp-{d:05d}.xlsx", {"Answers": [["Category", "Question", "Answer"]] + [
                 ["Security", f"What is the review cycle for account code zq{d}x{r}?", fact(d, r)] for r in range(10)]})

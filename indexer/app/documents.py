@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from kb.documents.convert import convert, is_document
 from kb.documents.items import FileOutcome, file_prefix, file_sha256, imported_hashes, save_converted
 from kb.documents.model import Converted, DocumentError
@@ -25,7 +27,7 @@ from kb.importing import ImportReport
 from kb.loader import content_files
 from kb.progress import Cancelled, ProgressFn, no_progress
 
-from indexer.app.actors import current_actor
+from indexer.app.actors import Actor, current_actor
 from indexer.app.changes import Changes, Done
 from indexer.app.workspace import Workspace
 
@@ -175,7 +177,7 @@ def import_documents(ws: Workspace, path: Path, progress: ProgressFn = no_progre
             if not batch:
                 continue
             progress(min(start + BATCH_FILES, len(files)), len(files), "Saving and indexing")
-            outcomes = ws.write(lambda s: _save_batch(s, batch, actor, report), lambda o: _ids(o))
+            outcomes = ws.write(lambda s: _save_batch(s, batch, actor, report, hashes), lambda o: _ids(o))
             ids = _ids(outcomes)
             changed += ids
             created = [i for o in outcomes for i in o.created]
@@ -234,7 +236,10 @@ def _read_batch(
     return out
 
 
-def _save_batch(session, batch, actor, report: DocumentReport) -> list[FileOutcome]:  # type: ignore[no-untyped-def]
+def _save_batch(
+    session: Session, batch: list[tuple[Path, str, str, Converted]], actor: Actor, report: DocumentReport,
+    hashes: dict[str, str],
+) -> list[FileOutcome]:
     """One transaction for the batch, one savepoint per file: a file that fails to save is named and
     rolled back alone."""
     outcomes = []
@@ -242,7 +247,7 @@ def _save_batch(session, batch, actor, report: DocumentReport) -> list[FileOutco
         try:
             with session.begin_nested():
                 outcome = save_converted(session, conv, rel=rel, source=str(file), sha=sha, actor=actor,
-                                         saved_by=f"import {rel}"[:120])  # fmt: skip
+                                         saved_by=f"import {rel}"[:120], seen_before=rel in hashes)  # fmt: skip
         except (ContentError, ValueError) as exc:
             report.errors.append(LoadError(rel, f"not saved: {exc}"))
             continue

@@ -17,8 +17,9 @@ from indexer.cli.output import MAX_LISTED, console, error, print_json, problems,
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = add_json(sub.add_parser("import", help="import a content folder, CSV library, BEIR folder, .zip pack, or documents "
-                                                "(PDF, DOCX, PPTX, XLSX, HTML, .eml/.mbox threads, RFP libraries)"))
+    what = ("import a content folder, CSV library, BEIR folder, .zip pack, or documents "
+            "(PDF, DOCX, PPTX, XLSX, HTML, .eml/.mbox threads, RFP libraries)")
+    p = add_json(sub.add_parser("import", help=what))
     p.add_argument("path", type=Path)
     p.set_defaults(func=cmd_import)
 

@@ -71,20 +71,24 @@ def imported_hashes(session: Session) -> dict[str, str]:
     """For every file imported before: the SHA-256 of its version that the last import read.
 
     That is the hash on the file's newest live section or row (the ones the last import changed),
-    or on its thread suggestions. Read once per import (one scan) instead of once per file.
+    or on its thread suggestions ("" when all its sections are archived). Read once per import (one
+    scan) instead of once per file.
     """
     newest: dict[str, tuple[tuple[object, int], str]] = {}
     rows = session.execute(
         select(Item.extra, Item.status, Item.updated_at, Item.version)
         .where(or_(Item.id.like("doc-%"), Item.id.like("csv-%")))
     )
+    seen: set[str] = set()
     for extra, status, updated_at, version in rows:
         source = (extra or {}).get("source_file")
+        if source:
+            seen.add(source)
         if status == "archived" or not source:
             continue
         if source not in newest or (updated_at, version) > newest[source][0]:
             newest[source] = ((updated_at, version), str(extra.get("source_sha256", "")))
-    hashes = {source: sha for source, (_, sha) in newest.items()}
+    hashes = {source: "" for source in seen} | {source: sha for source, (_, sha) in newest.items()}
     for sug in suggestions.list_suggestions(session, status=None):
         source = sug.proposed.extra.get("source_file")
         if source and source not in hashes:
@@ -143,24 +147,33 @@ def row_records(conv: Converted, rel: str, source: str, sha: str, today: date) -
 
 def save_converted(
     session: Session, conv: Converted, *, rel: str, source: str, sha: str, actor: Actor, saved_by: str,
-    today: date | None = None,
+    today: date | None = None, seen_before: bool = True,
 ) -> FileOutcome:
-    """Store one file's sections and rows, archive its sections that are gone, queue its thread pairs."""
+    """Store one file's sections and rows, archive its sections that are gone, queue its thread pairs.
+
+    ``seen_before=False`` (no item came from ``rel`` yet, :func:`imported_hashes`) skips the scans
+    for the file's earlier sections and rows: a first import of a big folder looks up ids only."""
     today = today or date.today()
     outcome = FileOutcome()
     if conv.sections or not conv.rows:
-        existing = _existing_sections(session, file_prefix(rel))
-        _save(session, existing, section_records(conv, rel, source, sha, today), outcome, saved_by)
+        records = section_records(conv, rel, source, sha, today)
+        existing = _existing_sections(session, file_prefix(rel)) if seen_before else _by_id(session, records)
+        _save(session, existing, records, outcome, saved_by)
     if conv.rows:
-        existing = _existing_rows(session, rel)
         wanted = row_records(conv, rel, source, sha, today)
-        known = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_([r.id for r in wanted])))}
-        _save(session, existing | known, wanted, outcome, saved_by)
+        existing = _existing_rows(session, rel) if seen_before else {}
+        _save(session, existing | _by_id(session, wanted), wanted, outcome, saved_by)
     if conv.pairs:
         queued = {s.proposed.id for s in suggestions.list_suggestions(session, status=None)}
         for pair in conv.pairs:
             _suggest(session, pair, rel, source, sha, today, actor, outcome, queued)
     return outcome
+
+
+def _by_id(session: Session, records: list[ItemRecord]) -> dict[str, Item]:
+    if not records:
+        return {}
+    return {i.id: i for i in session.scalars(select(Item).where(Item.id.in_([r.id for r in records])))}
 
 
 def _save(

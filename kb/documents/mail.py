@@ -133,7 +133,8 @@ def pairs_from(mails: list[Mail]) -> list[ThreadPair]:
             a = scrub(_latest(m.body), m.names, _company(_other_domain(m)))
             if q and a:
                 subject = scrub(_SUBJECT_PREFIX.sub("", m.subject), m.names, _company(_other_domain(m)))
-                out.append(ThreadPair(q, a, subject, "message 1 of 1 (and the message it quotes)", m.message_id, m.date))
+                where = "message 1 of 1 (and the message it quotes)"
+                out.append(ThreadPair(q, a, subject, where, m.message_id, m.date))
             continue
         customer = thread[0].domain
         names: set[str] = set().union(*(m.names for m in thread))

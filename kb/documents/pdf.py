@@ -32,7 +32,9 @@ def convert_pdf(path: Path) -> Converted:
                 except (NotImplementedError, DependencyError) as exc:
                     raise DocumentError(f"encrypted PDF this reader cannot decrypt ({exc})") from None
                 if not opened:
-                    raise DocumentError("password-protected PDF: remove the password (or print to PDF) and import again")
+                    raise DocumentError(
+                        "password-protected PDF: remove the password (or print to PDF) and import again"
+                    )
             pages = reader.pages
             count = len(pages)
         except DocumentError:
@@ -63,6 +65,8 @@ def convert_pdf(path: Path) -> Converted:
             heading = first if len(first) <= 90 else first[:87] + "…"
             out.sections.append(Section(heading, text, where, key=f"p{n + 1}"))
     if count and not out.sections:
-        raise DocumentError(f"no text layer on any of its {count} page(s) (a scan?); text recognition (OCR) is not done")
+        raise DocumentError(
+            f"no text layer on any of its {count} page(s) (a scan?); text recognition (OCR) is not done"
+        )
     return out
 

@@ -74,8 +74,8 @@ def find_columns(rows: Sequence[Sequence[object]], mapping: dict[str, str] | Non
                 return Columns(names.index(want["question"]), names.index(want["answer"]), cats, r + 1)
             continue
         q = next((i for i, n in enumerate(names) if n in QUESTION_NAMES or n.endswith(" question")), None)
-        a = next((i for i, n in enumerate(names) if i != q and (n in ANSWER_NAMES or n.endswith((" response", " answer")))),
-                 None)  # fmt: skip
+        a = next((i for i, n in enumerate(names)
+                  if i != q and (n in ANSWER_NAMES or n.endswith((" response", " answer")))), None)  # fmt: skip
         if q is not None and a is not None:
             cats = tuple(i for i, n in enumerate(names) if n in CATEGORY_NAMES and i not in (q, a))
             return Columns(q, a, cats, r + 1)
@@ -87,7 +87,9 @@ def _cell(row: Sequence[object], i: int) -> str:
     return tidy("" if value is None else str(value))
 
 
-def rfp_rows(rows: Sequence[Sequence[object]], cols: Columns, where: str, sheet_tag: str = "") -> tuple[list[QARow], list[str]]:
+def rfp_rows(
+    rows: Sequence[Sequence[object]], cols: Columns, where: str, sheet_tag: str = ""
+) -> tuple[list[QARow], list[str]]:
     out: list[QARow] = []
     notes: list[str] = []
     for n, row in enumerate(rows[cols.header_row:], start=cols.header_row + 1):

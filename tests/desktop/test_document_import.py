@@ -16,7 +16,9 @@ def _action(window, name: str):  # type: ignore[no-untyped-def]
     return next(a for a in window.content_menu.actions() if a.text() == name)
 
 
-def test_import_documents_from_the_content_menu_shows_the_report_and_provenance(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_documents_from_the_content_menu_shows_the_report_and_provenance(  # type: ignore[no-untyped-def]
+    qtbot, window, tmp_path: Path
+) -> None:
     folder = write_documents(tmp_path / "docs")
     write_bad_files(folder / "bad", folder / "whitepaper.docx")
     _action(window, "Import &documents…").trigger()
@@ -39,7 +41,9 @@ def test_import_documents_from_the_content_menu_shows_the_report_and_provenance(
     assert "Source: deck.pptx, slide 1 · imported " in shown
 
 
-def test_cancel_keeps_what_was_saved_and_says_how_to_resume(qtbot, window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_keeps_what_was_saved_and_says_how_to_resume(  # type: ignore[no-untyped-def]
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
     from indexer.app import documents
 
     monkeypatch.setattr(documents, "BATCH_FILES", 2)

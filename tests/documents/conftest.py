@@ -18,14 +18,16 @@ from tests.documents import makers
 FACTS = [
     ("datasheet.pdf", "Uptime SLA is 99.95 percent on the Enterprise edition.", "uptime SLA enterprise"),
     ("datasheet.pdf", "EU tenants keep customer data in the Frankfurt region.", "Frankfurt region tenants"),
-    ("whitepaper.docx", "All data is encrypted at rest with AES-256 and keys rotate every 90 days.", "AES-256 rotate keys"),
+    ("whitepaper.docx", "All data is encrypted at rest with AES-256 and keys rotate every 90 days.",
+     "AES-256 rotate keys"),
     ("whitepaper.docx", "Backups run every 4 hours and are kept for 35 days.", "backups kept 35 days"),
     ("whitepaper.docx", "Recovery point objective", "recovery point objective"),
     ("deck.pptx", "Migrations from on-premise finish in six weeks on average.", "migrations six weeks"),
     ("deck.pptx", "Mention the Northwind rollout of 1,200 seats.", "Northwind rollout seats"),
     ("confluence/Incident-response.html", "Customers are notified within 24 hours of a confirmed breach.",
      "notified confirmed breach"),
-    ("zendesk/articles/360001.html", "Sandboxes refresh from production every Sunday night.", "sandboxes refresh Sunday"),
+    ("zendesk/articles/360001.html", "Sandboxes refresh from production every Sunday night.",
+     "sandboxes refresh Sunday"),
     ("sheet.xlsx", "Quarterly price list for the Harbor add-on Voice Dialer", "Voice Dialer price list"),
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.app.documents import import_documents
+from indexer.app.workspace import Workspace
 from kb.services import versions
 
 from tests.documents.makers import make_docx, make_pdf, make_xlsx
@@ -17,18 +18,20 @@ SECTIONS = [
 ]
 
 
-def _sections(ws, name: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _sections(ws: Workspace, name: str) -> dict[str, object]:
     return {r.title.split(" — ")[-1]: r for r in ws.records() if r.extra.get("source_file") == name}
 
 
-def test_a_changed_document_updates_in_place_archives_what_is_gone_and_keeps_history(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_document_updates_in_place_archives_what_is_gone_and_keeps_history(
+    ws: Workspace, tmp_path: Path
+) -> None:
     doc = make_docx(tmp_path / "security.docx", "Security", SECTIONS)
     first = import_documents(ws, doc).value
     assert first.created == 3
     enc_id = _sections(ws, "security.docx")["Encryption"].id
 
-    make_docx(doc, "Security", [("Encryption", ["All data is encrypted at rest with AES-256 and in transit with TLS 1.3."]),
-                                SECTIONS[1]])  # fmt: skip
+    changed = "All data is encrypted at rest with AES-256 and in transit with TLS 1.3."
+    make_docx(doc, "Security", [("Encryption", [changed]), SECTIONS[1]])
     second = import_documents(ws, doc).value
     assert (second.created, second.updated, second.unchanged, second.archived) == (0, 1, 1, 1)
     now = _sections(ws, "security.docx")
@@ -49,7 +52,7 @@ def test_a_changed_document_updates_in_place_archives_what_is_gone_and_keeps_his
     assert fourth.updated == 2 and _sections(ws, "security.docx")["Penetration tests"].status == "published"
 
 
-def test_rfp_rows_update_in_place_across_sheets_and_reimports(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rfp_rows_update_in_place_across_sheets_and_reimports(ws: Workspace, tmp_path: Path) -> None:
     book = tmp_path / "rfp.xlsx"
     make_xlsx(book, {"2025": [["Question", "Answer", "Category"], ["Do you support SSO?", "Yes, SAML.", "Security"]],
                      "2026": [["Question", "Answer", "Category"],
@@ -64,7 +67,7 @@ def test_rfp_rows_update_in_place_across_sheets_and_reimports(ws, tmp_path: Path
     assert again.updated == 1 and len(sso) == 1 and sso[0].version == 2 and "SCIM" in sso[0].body
 
 
-def test_the_duplicate_guard_flags_a_section_that_repeats_an_existing_item(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_duplicate_guard_flags_a_section_that_repeats_an_existing_item(ws: Workspace, tmp_path: Path) -> None:
     text = ("Harbor keeps every customer's data in its home region, encrypts it with keys the customer may hold, "
             "and deletes it within thirty days of the contract ending, with a certificate of deletion on request.")
     make_pdf(tmp_path / "policy.pdf", [["Data handling", text]])
@@ -76,7 +79,7 @@ def test_the_duplicate_guard_flags_a_section_that_repeats_an_existing_item(ws, t
     assert any(line.startswith("  ≈ copy.docx") for line in report.lines())
 
 
-def test_repeats_between_files_of_one_import_are_flagged_but_not_within_a_file(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_repeats_between_files_of_one_import_are_flagged_but_not_within_a_file(ws: Workspace, tmp_path: Path) -> None:
     text = ("Every tenant gets a private sandbox refreshed from production each Sunday night, with personal "
             "data masked by default and a seven day retention window for test records.")
     folder = tmp_path / "docs"

@@ -8,6 +8,7 @@ import pytest
 
 from indexer.app import documents
 from indexer.app.documents import CancelledImport, import_documents
+from indexer.app.workspace import Workspace
 from kb.progress import Cancelled
 
 from tests.documents.makers import make_docx
@@ -20,7 +21,9 @@ def _folder(root: Path, n: int) -> Path:
     return root
 
 
-def test_cancel_keeps_finished_batches_and_the_next_run_resumes(ws, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_keeps_finished_batches_and_the_next_run_resumes(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(documents, "BATCH_FILES", 4)
     folder = _folder(tmp_path / "notes", 10)
     seen: list[tuple[int, int, str]] = []

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from indexer.app.documents import import_documents, wants
+from indexer.app.workspace import Workspace
 from kb.documents.mail import scrub
 from kb.documents.sheets import MAPPING_FILE
 from kb.services import suggestions
@@ -13,7 +14,7 @@ from kb.services import suggestions
 from tests.documents.makers import make_docx, make_mbox, message
 
 
-def test_unknown_headers_are_named_and_a_mapping_file_maps_them_once(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_headers_are_named_and_a_mapping_file_maps_them_once(ws: Workspace, tmp_path: Path) -> None:
     lib = tmp_path / "library.csv"
     lib.write_text("Ref,Req. text,Our reply,Chapter\nA1,Do you offer a sandbox?,Yes: one per paid edition.,Platform\n",
                    encoding="utf-8")  # fmt: skip
@@ -46,9 +47,9 @@ def test_scrub_removes_people_addresses_company_greetings_and_signoffs() -> None
     assert out == "asked whether can use for SSO. team can."
 
 
-def test_an_html_only_reply_is_read_as_text_and_attachments_are_never_opened(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_html_only_reply_is_read_as_text_and_attachments_are_never_opened(ws: Workspace, tmp_path: Path) -> None:
     ask = message("Kim Lee <kim@initech.example>", "Sam Roe <sam@harborcrm.example>", "Limits",
-                  "Hello Sam,\nWhat is the API rate limit?\nKim", when=datetime(2026, 10, 1, tzinfo=timezone.utc))  # fmt: skip
+                  "Hello Sam,\nWhat is the API rate limit?\nKim", when=datetime(2026, 10, 1, tzinfo=timezone.utc))
     reply = message("Sam Roe <sam@harborcrm.example>", "Kim Lee <kim@initech.example>", "RE: Limits", "x",
                     when=datetime(2026, 10, 2, tzinfo=timezone.utc), reply_to=ask)  # fmt: skip
     reply.clear_content()
@@ -63,7 +64,7 @@ def test_an_html_only_reply_is_read_as_text_and_attachments_are_never_opened(ws,
     assert sug.proposed.body == "The API allows 600 requests a minute per tenant."
 
 
-def test_macros_and_embedded_objects_are_not_read(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_macros_and_embedded_objects_are_not_read(ws: Workspace, tmp_path: Path) -> None:
     import zipfile
 
     doc = make_docx(tmp_path / "plain.docx", "Macro host", [("Body", ["Visible text about quokka pricing."])])
