@@ -118,7 +118,7 @@ class DocumentImportDialog(QDialog):
         self.bar.setRange(0, total or 0)
         if total:
             self.bar.setValue(min(done, total))
-            self.bar.setFormat(f"%v of %m files")
+            self.bar.setFormat("%v of %m files")
         self.status.setText(label)
 
     def _finished(self, report: documents.DocumentReport) -> None:
