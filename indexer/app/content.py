@@ -18,6 +18,7 @@ from kb.paths import Home
 from kb.progress import ProgressFn, no_progress
 from kb.services import file_sync
 
+from indexer.app import documents
 from indexer.app.changes import EVERYTHING, Changes, Done
 from indexer.app.workspace import SEED_CONTENT, SEED_DEMO, SEED_NONE, Workspace
 
@@ -48,6 +49,10 @@ def open_home(
 
 
 def import_content(ws: Workspace, path: Path, progress: ProgressFn = no_progress) -> Done[ImportReport]:
+    """Documents (PDF, Office, HTML, email, RFP libraries, or a folder holding them) go to
+    :mod:`indexer.app.documents`; Markdown, our CSV, packs and BEIR folders are imported here."""
+    if documents.wants(Path(path)):
+        return documents.import_documents(ws, Path(path), progress)  # type: ignore[return-value]
     report = ws.import_path(Path(path), progress)
     return Done(report, Changes.of(items=[r.id for r in report.changed]))
 
