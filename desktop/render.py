@@ -95,13 +95,14 @@ def answer_html(item: ItemRecord, body_html: str, *, warn: str, muted: str, toda
     today = today or date.today()
     kind = "Q&A" if item.kind == "qa" else "Article"
     owner = html.escape(item.owner or "no owner")
+    ask = owner if item.owner else "a product expert"  # imported documents have no owner yet
     if item.verified_on is None:
-        fresh = f'<span style="color:{warn}">⚠ Never verified — check with {owner} before quoting.</span>'
+        fresh = f'<span style="color:{warn}">⚠ Never verified — check with {ask} before quoting.</span>'
     elif item.is_stale(today):
         due = item.review_due()
         fresh = (
             f'<span style="color:{warn}">⚠ Stale: verified {item.verified_on.isoformat()}, review was due '
-            f"{due.isoformat() if due else '?'} — check with {owner} before quoting.</span>"
+            f"{due.isoformat() if due else '?'} — check with {ask} before quoting.</span>"
         )
     else:
         fresh = f"✓ Verified {item.verified_on.isoformat()}"

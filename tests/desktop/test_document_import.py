@@ -39,6 +39,7 @@ def test_import_documents_from_the_content_menu_shows_the_report_and_provenance(
     shown = window.answer_view.toPlainText()
     assert window.answer_view.item.record.title == "Deck — Why teams move to Harbor"
     assert "Source: deck.pptx, slide 1 · imported " in shown
+    assert "check with a product expert before quoting" in shown  # no owner yet: not "check with no owner"
 
 
 def test_cancel_keeps_what_was_saved_and_says_how_to_resume(  # type: ignore[no-untyped-def]
