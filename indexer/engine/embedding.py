@@ -250,6 +250,9 @@ class OnnxMiniLM(MiniLM):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = THREADS
         options.inter_op_num_threads = 1
+        # Threads sleep between passes instead of spinning: a rep's laptop runs a call client and a
+        # browser beside us, and the search thread needs the other core while a query embeds.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # shape-merge warnings of a valid graph are not the user's business
         # One arena grown to the largest batch and kept would hold ~100 MB for a 256-token batch.
         options.enable_cpu_mem_arena = False
