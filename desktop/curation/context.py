@@ -61,7 +61,9 @@ class CurationContext(QObject):
         self.reads.submit(fn, *args, **_bound(owner, kwargs))
 
     def write(self, owner: QObject, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """On the one serial writer; the write happens even if ``owner`` is closed meanwhile."""
+        """On the one serial writer; the write happens even if ``owner`` is closed meanwhile. Its
+        Changes are broadcast as made by ``owner``."""
+        kwargs.setdefault("initiator", owner)
         self.writer.submit(fn, *args, **_bound(owner, kwargs))
 
     def act(self, owner: QObject, fn: Callable[..., Any], *args: Any, then: Callable[[Outcome], None]) -> None:

@@ -18,7 +18,10 @@ from kb.paths import Home
 from kb.progress import ProgressFn, no_progress
 from kb.services import file_sync
 
-from indexer.app.changes import EVERYTHING, Changes, Done
+from sqlalchemy.orm import Session
+
+from indexer.app.changes import EVERYTHING, Done
+from indexer.app.unit_of_work import touch
 from indexer.app.workspace import SEED_CONTENT, SEED_DEMO, SEED_NONE, Workspace
 
 __all__ = ["FORMATS", "Home", "SEED_CONTENT", "SEED_DEMO", "SEED_NONE", "BackupError", "BackupInfo", "ExportResult"]
@@ -48,8 +51,7 @@ def open_home(
 
 
 def import_content(ws: Workspace, path: Path, progress: ProgressFn = no_progress) -> Done[ImportReport]:
-    report = ws.import_path(Path(path), progress)
-    return Done(report, Changes.of(items=[r.id for r in report.changed]))
+    return ws.import_path(Path(path), progress)
 
 
 def export_content(ws: Workspace, dest: Path, fmt: str = "markdown", *, include_archived: bool = False) -> ExportResult:
@@ -59,7 +61,8 @@ def export_content(ws: Workspace, dest: Path, fmt: str = "markdown", *, include_
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     dest = Path(dest)
     if fmt == "markdown":
-        report = ws.run(lambda s: file_sync.export_folder(s, dest, include_archived=include_archived))
+        # a write: it remembers what it wrote (nothing a screen shows)
+        report = ws.write(lambda s: file_sync.export_folder(s, dest, include_archived=include_archived)).value
         return ExportResult(fmt, dest, report.items, report.skipped)
     records = ws.records(include_archived=include_archived)
     if fmt == "csv":
@@ -73,11 +76,15 @@ def stats(ws: Workspace) -> dict[str, object]:
 
 
 def load_demo(ws: Workspace, progress: ProgressFn = no_progress) -> Done[DemoReport]:
-    return Done(ws.load_demo(progress), EVERYTHING)
+    return ws.load_demo(progress)
 
 
 def rebuild_index(ws: Workspace, progress: ProgressFn = no_progress) -> Done[int]:
-    return Done(ws.rebuild_index(progress), EVERYTHING)
+    def rebuild(s: Session) -> int:
+        touch(s, EVERYTHING)  # nothing in the database changed, but every search result may have
+        return ws.rebuild_index(progress)
+
+    return ws.write(rebuild, bulk=True)
 
 
 # -- backups ----------------------------------------------------------------------------------------

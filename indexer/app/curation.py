@@ -10,7 +10,7 @@ needs only this object.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,7 @@ from kb.services.roles import Actor
 from kb.services.suggestions import SUGGESTION_STATUSES, SuggestionRecord
 from kb.stages import Stage
 
-from indexer.app.changes import Changes, Done
+from indexer.app.changes import Done
 from indexer.app.workspace import Workspace
 from indexer.engine.results import Hit
 
@@ -65,12 +65,12 @@ class Curation:
 
     # -- plumbing ----------------------------------------------------------------------------------
     def _call(self, fn: Callable[[Session], T]) -> T:
-        """One transaction; nothing searchable changes."""
-        return self.ws.run(fn)
+        """A read: its session cannot write."""
+        return self.ws.read(fn)
 
-    def _write(self, fn: Callable[[Session], T], ids: Callable[[T], Iterable[str]], **flags: bool) -> Done[T]:
-        result = self.ws.write(fn, ids)
-        return Done(result, Changes.of(items=ids(result), **flags))
+    def _write(self, fn: Callable[[Session], T]) -> Done[T]:
+        """A write: the workspace records what it touched, reindexes it and says what changed."""
+        return self.ws.write(fn)
 
     # -- expert writes -------------------------------------------------------------------------
     def save(self, record: ItemRecord, *, base_version: int | None = None, new: bool = False) -> Done[ItemRecord]:
@@ -82,40 +82,35 @@ class Curation:
                 raise ContentError(f"an item with id {record.id!r} already exists; pick another id", field="id")
             return curation.save_item(s, record, self.actor, base_version=base_version)
 
-        return self._write(save, lambda r: [r.id])
+        return self._write(save)
 
     def set_status(self, item_id: str, status: str) -> Done[ItemRecord]:
-        return self._write(lambda s: curation.set_item_status(s, item_id, status, self.actor), lambda r: [r.id])
+        return self._write(lambda s: curation.set_item_status(s, item_id, status, self.actor))
 
     def verify(self, item_id: str, on: date | None = None) -> Done[ItemRecord]:
-        return self._write(lambda s: curation.verify(s, item_id, self.actor, on), lambda r: [r.id])
+        return self._write(lambda s: curation.verify(s, item_id, self.actor, on))
 
     def restore(self, item_id: str, version: int) -> Done[ItemRecord]:
-        return self._write(lambda s: versions.restore_version(s, item_id, version, self.actor), lambda r: [r.id])
+        return self._write(lambda s: versions.restore_version(s, item_id, version, self.actor))
 
     def answer_gap(self, gap_id: int, record: ItemRecord) -> Done[ItemRecord]:
-        return self._write(lambda s: curation.answer_gap(s, gap_id, record, self.actor), lambda r: [r.id], gaps=True)
+        return self._write(lambda s: curation.answer_gap(s, gap_id, record, self.actor))
 
     def accept(
         self, suggestion_id: int, *, note: str = "", force: bool = False
     ) -> Done[tuple[SuggestionRecord, ItemRecord]]:
         return self._write(
-            lambda s: suggestions.accept_suggestion(s, suggestion_id, self.actor, note=note, force=force),
-            lambda r: [r[1].id], suggestions=True,
-        )  # fmt: skip
+            lambda s: suggestions.accept_suggestion(s, suggestion_id, self.actor, note=note, force=force))
 
     def reject(self, suggestion_id: int, *, note: str = "") -> Done[SuggestionRecord]:
-        record = self._call(lambda s: suggestions.reject_suggestion(s, suggestion_id, self.actor, note=note))
-        return Done(record, Changes.of(suggestions=True))
+        return self._write(lambda s: suggestions.reject_suggestion(s, suggestion_id, self.actor, note=note))
 
     def sync_files(self, root: Path) -> Done[file_sync.SyncReport]:
-        return self._write(lambda s: file_sync.sync_files(s, Path(root), self.actor), lambda r: r.changed_ids,
-                           suggestions=True)  # fmt: skip
+        return self._write(lambda s: file_sync.sync_files(s, Path(root), self.actor))
 
     # -- anyone ----------------------------------------------------------------------------------
     def suggest(self, record: ItemRecord, note: str = "") -> Done[SuggestionRecord]:
-        record = self._call(lambda s: suggestions.suggest_edit(s, record, self.actor, note))
-        return Done(record, Changes.of(suggestions=True))
+        return self._write(lambda s: suggestions.suggest_edit(s, record, self.actor, note))
 
     # -- reads -----------------------------------------------------------------------------------
     def similar(self, text: str, *, limit: int = SIMILAR_LIMIT, exclude: str | None = None) -> list[Hit]:

@@ -41,7 +41,7 @@ class Insight:
 
 def _read(ws: Workspace, build: Callable[[Session], T], team: bool) -> T:
     """On this laptop's home, or (``team``) on the team server with this member's own role."""
-    return read_team(ws, build) if team else ws.run(build)
+    return read_team(ws, build) if team else ws.read(build)
 
 
 def insight(ws: Workspace, *, team: bool = False) -> Insight:

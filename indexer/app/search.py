@@ -78,7 +78,7 @@ def next_questions(
     Expertise is a chain: one answer leads to the next question, so the answer pane shows both.
     ``wanted`` as for :func:`search` (the rep's next question comes first).
     """
-    asked = ws.run(lambda s: answer_log.asked_next(s, item_id))
+    asked = ws.read(lambda s: answer_log.asked_next(s, item_id))
     out = [NextQuestion(q, "asked-next", n) for q, n in asked]
     found = search(ws, title, limit=SIMILAR_LIMIT + 1, stage=stage, wanted=wanted)
     similar = [h for h in found.hits if h.id != item_id]

@@ -190,7 +190,7 @@ def evaluate(
             shutil.copyfile(synonyms_path, home / "synonyms.txt")
         ws = Workspace.open(home, seed=SEED_NONE)
         try:
-            report = ws.import_path(Path(root), progress)
+            report = ws.import_path(Path(root), progress).value
             if report.errors:
                 raise ValueError(f"{root}: {len(report.errors)} corpus rows could not be imported: {report.errors[0]}")
             embed: dict[str, Any] = {}

@@ -24,7 +24,7 @@ def build_scaled_home(home: Path, dataset: Path, scale: int, vector_cache: Path 
         base = list(iter_corpus(dataset, []))
         for k in range(scale):
             copies = base if k == 0 else [replace(r, id=f"{r.id}~{k}") for r in base]
-            ws.run(lambda s, copies=copies: items.save_records(s, copies, saved_by="bench"))
+            ws.write(lambda s, copies=copies: items.save_records(s, copies, saved_by="bench"))
             print(f"  saved copy {k + 1}/{scale}", flush=True)
         t0 = time.perf_counter()
         n = ws.rebuild_index(lambda d, t, label: None)

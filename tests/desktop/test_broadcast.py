@@ -87,3 +87,22 @@ def test_closing_during_a_first_run_import_exits_fast_and_the_next_start_finishe
         assert ws.search("Question number 11999").hits[0].id == "q-11999"
     finally:
         ws.close()
+
+
+def test_a_write_on_the_writer_is_reindexed_and_broadcast_with_who_asked(qtbot, window) -> None:
+    """Issue 23: a write anywhere (here one no use case names) reindexes and reaches ``changed``,
+    carrying the window that asked, so that window alone can skip its own refresh."""
+    from kb.models import Item
+
+    item_id = window.ws.records()[0].id
+
+    def edit(ws):  # type: ignore[no-untyped-def]
+        return ws.write(lambda s: setattr(s.get(Item, item_id), "body", "Now with axolotl-grade uptime."))
+
+    asker = object()
+    with qtbot.waitSignal(window.changed, timeout=10_000) as signal:
+        window.writer.submit(edit, window.ws, initiator=asker)
+    changes = signal.args[0]
+    assert changes.touches_item(item_id) and changes.initiator is asker
+    assert not changes.from_elsewhere(asker) and changes.from_elsewhere(window)
+    assert [h.id for h in window.ws.search("axolotl", expert=True).hits] == [item_id]

@@ -140,7 +140,7 @@ def test_stakeholders_stage_moves_and_decisions_killed_at_every_point_converge(p
     assert kb_sync(tmp_path / "rep").returncode == 0
 
     app_sync.sync_home(expert)
-    gap_ids = sorted(expert.run(lambda s: s.scalars(select(Gap.id)).all()))
+    gap_ids = sorted(expert.read(lambda s: s.scalars(select(Gap.id)).all()))
     assert len(gap_ids) == len(points)
     expert.close()
     for gap_id, point in zip(gap_ids, points):
@@ -161,7 +161,7 @@ def test_stakeholders_stage_moves_and_decisions_killed_at_every_point_converge(p
             ("dismissed", expert_name, name)] * len(points)
     engine.dispose()
     rep = Workspace.open(tmp_path / "rep", seed="none")
-    assert rep.run(lambda s: sorted(s.execute(select(Gap.status, Gap.decided_by)).all())) == [
+    assert rep.read(lambda s: sorted(s.execute(select(Gap.status, Gap.decided_by)).all())) == [
         ("dismissed", expert_name)] * len(points)
     assert app_sync.status(rep).pending_up["stakeholders"] == 0
     rep.close()

@@ -24,7 +24,7 @@ from tests.team.helpers import join_as, join_home, qa
 
 
 def _items(ws: Workspace) -> int:
-    return ws.run(lambda s: s.scalar(select(func.count()).select_from(Item)) or 0)
+    return ws.read(lambda s: s.scalar(select(func.count()).select_from(Item)) or 0)
 
 
 def _seed_items(expert: Workspace) -> None:
@@ -108,13 +108,13 @@ def test_experts_work_every_reps_gaps_and_the_answer_reaches_the_rep(pg_url: str
     for ws in (expert, other):
         app_sync.sync_home(ws)
         assert sum(g.count for g in journey.gap_queue(ws).groups) == 2  # in the expert's own gap queue
-        open_gaps = ws.run(lambda s: s.scalars(select(Gap).where(Gap.status == "open")).all())
+        open_gaps = ws.read(lambda s: s.scalars(select(Gap).where(Gap.status == "open")).all())
         assert sorted(g.by for g in open_gaps) == [rep_name, rep_name]
 
     # A rep cannot decide; an expert answers one and dismisses the other.
     with pytest.raises(PermissionError):
         journey.dismiss_gaps(rep, [1])
-    gaps = {g.question: g.id for g in expert.run(lambda s: s.scalars(select(Gap)).all())}
+    gaps = {g.question: g.id for g in expert.read(lambda s: s.scalars(select(Gap)).all())}
     cur = Curation(expert, current_actor(ws=expert))
     draft = cur.gap_draft(gaps["Do you support SCIM provisioning?"])
     cur.answer_gap(gaps["Do you support SCIM provisioning?"], replace(draft, body="Yes, SCIM 2.0 with Okta and Entra."))
@@ -126,14 +126,14 @@ def test_experts_work_every_reps_gaps_and_the_answer_reaches_the_rep(pg_url: str
     for ws in (other, rep):
         app_sync.sync_home(ws)
         decided = {g.question: (g.status, g.decided_by, g.answered_by) for g in
-                   ws.run(lambda s: s.scalars(select(Gap)).all())}
+                   ws.read(lambda s: s.scalars(select(Gap)).all())}
         assert decided == {"Do you support SCIM provisioning?": ("answered", expert_name, draft.id),
                            "Can we pay in Norwegian kroner?": ("dismissed", expert_name, None)}
     assert [h.id for h in rep.search("SCIM provisioning").hits][:1] == [draft.id]
     # The other expert's later, different decision of an already decided gap is refused locally
     # (and would be by the server), so both laptops keep the first one.
     with pytest.raises(ValueError, match="already"):
-        journey.dismiss_gaps(other, [g.id for g in other.run(lambda s: s.scalars(select(Gap)).all())][:1])
+        journey.dismiss_gaps(other, [g.id for g in other.read(lambda s: s.scalars(select(Gap)).all())][:1])
     for ws in (expert, other, rep):
         ws.close()
 
@@ -175,7 +175,7 @@ def test_joining_from_a_demo_home_publishes_nothing(pg_url: str, tmp_path: Path)
 
     team = app_sync.join(demo, url, member, None, "pw", discard_demo=True)
     assert team.role == "expert" and "removed the demo" in team.note
-    assert _items(demo) == 0 and demo.run(lambda s: s.scalar(select(func.count()).select_from(Deal))) == 0
+    assert _items(demo) == 0 and demo.read(lambda s: s.scalar(select(func.count()).select_from(Deal))) == 0
     assert demo.search("single sign-on").hits == []
     report, _ = app_sync.sync_home(demo).value
     assert sum(report.up.values()) == 0
@@ -209,7 +209,7 @@ def test_join_checks_the_role_and_keeps_no_password(pg_url: str, tmp_path: Path)
         app_sync.join(ws, member_url(pg_url, rep, "t0ps3cret"), rep, "expert")
     team = app_sync.join(ws, member_url(pg_url, rep, "t0ps3cret"), rep)  # the password typed into the URL
     assert team.role == "rep" and "t0ps3cret" not in team.url
-    stored = ws.run(lambda s: dict(s.execute(select(SyncState.key, SyncState.value)).all()))
+    stored = ws.read(lambda s: dict(s.execute(select(SyncState.key, SyncState.value)).all()))
     assert not any("t0ps3cret" in v for v in stored.values())
     assert app_sync.status(ws, probe=True).online
     ws.close()
