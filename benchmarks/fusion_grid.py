@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indexer.app import semantic  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
+from indexer.app import content as app_content  # noqa: E402
+from indexer.app.content import open_home  # noqa: E402
 from indexer.engine import ranking  # noqa: E402
 from indexer.measure import vector_cache  # noqa: E402
 from indexer.measure.evaluation import flattened, load_dataset  # noqa: E402
@@ -60,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     ds = load_dataset(args.dataset)
     defaults = {k: getattr(ranking, k) for k in ("FUSION", "RRF_K", "LEXICAL_WEIGHT", "SEMANTIC_WEIGHT", "SCORE_MIX")}
     with tempfile.TemporaryDirectory(prefix="kb-fusion-") as tmp:
-        ws = Workspace.open(Path(tmp) / "home", seed=SEED_NONE)
+        ws = open_home(Path(tmp) / "home", seed=SEED_NONE)
         try:
-            ws.import_path(args.dataset)
+            app_content.import_content(ws, args.dataset)
             semantic.reconcile(ws)
             if args.vector_cache:
                 vector_cache.fill(ws.index.vectors, args.vector_cache)

@@ -54,7 +54,7 @@ class MeaningIndex(QObject):
 
     def _progress(self, done: int, total: int, _label: str) -> None:
         ws = self.window.ws
-        if ws is not None and ws.index.vectors.ready:
+        if semantic.ready(ws):
             # Every item is embedded; what remains is warming up (the model, the word index):
             # searches already use meaning.
             self.label.setText("Words + meaning")
@@ -68,7 +68,7 @@ class MeaningIndex(QObject):
             self.catch_up()
             return
         ws = self.window.ws
-        ready = ws is not None and ws.index.vectors.ready
+        ready = semantic.ready(ws)
         self.label.setText("Words + meaning" if ready else "Searching by words")
         self.label.setToolTip(semantic.status(ws) if ws is not None else "")
         self.ready.emit(ready)

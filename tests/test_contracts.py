@@ -96,3 +96,23 @@ def test_the_core_imports_without_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+#: What a front end may use of the workspace it holds: where its home is, what opening it noticed,
+#: and closing it. Everything else (the store, the index, the write and read entries) is reached
+#: through the use cases in ``indexer.app``.
+WORKSPACE_FACE = {"home", "notices", "close"}
+FRONT_END_DIRS = ("desktop", "indexer/cli")
+
+
+def test_no_front_end_line_reaches_through_the_workspace_or_a_private_name() -> None:
+    reach = re.compile(r"\b(?:ws|workspace)\.([A-Za-z_]\w*)")
+    private = re.compile(r"\b(\w+)\._[a-z]\w*")
+    found = []
+    for folder in FRONT_END_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                where = f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+                found += [where for name in reach.findall(line) if name not in WORKSPACE_FACE]
+                found += [where for owner in private.findall(line) if owner not in ("self", "cls", "sys", "os")]
+    assert found == []

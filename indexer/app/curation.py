@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from kb.content_format import to_markdown
 from kb.errors import ContentError
 from kb.loader import load_files
-from kb.question_text import MAX_QUESTION_CHARS
 from kb.records import ItemRecord
 from kb.services import curation, file_sync, gaps, suggestions, versions
 from kb.services.curation import StaleItem
@@ -31,6 +30,7 @@ from kb.services.suggestions import SUGGESTION_STATUSES, SuggestionRecord
 from kb.stages import Stage
 
 from indexer.app.changes import Done
+from indexer.app.search import get_item, search
 from indexer.app.workspace import Workspace
 from indexer.engine.results import Hit
 
@@ -117,13 +117,13 @@ class Curation:
         """Existing items (drafts included) close to ``text``: the editor's duplicate guard."""
         if not text.strip():
             return []
-        hits = self.ws.search(text[:MAX_QUESTION_CHARS], limit=limit + 1, expert=True).hits
+        hits = search(self.ws, text, limit=limit + 1, expert=True).hits
         return [h for h in hits if h.id != exclude][:limit]
 
     def item(self, item_id: str, version: int | None = None) -> ItemRecord:
         if version is not None:
             return self._call(lambda s: versions.version_record(s, item_id, version))
-        record = self.ws.get_item(item_id)
+        record = get_item(self.ws, item_id)
         if record is None:
             raise KeyError(f"no item {item_id!r}")
         return record

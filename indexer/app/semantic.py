@@ -14,7 +14,7 @@ from kb.services import items
 from indexer.app.workspace import Workspace
 from indexer.engine.embedding import EmbeddingUnavailable
 
-__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "prepare", "reconcile", "status"]
+__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "prepare", "ready", "reconcile", "status"]
 
 
 #: The bundled demo content's vectors, computed once (``python scripts/ship_demo_vectors.py``): a fresh
@@ -55,6 +55,11 @@ def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
     ws.index.warm_meaning()
     ws.index.warm_words(progress)
     return embedded
+
+
+def ready(ws: Workspace | None) -> bool:
+    """Every item has its vector: a search by words and meaning needs nothing more."""
+    return ws is not None and ws.index.vectors.ready
 
 
 def status(ws: Workspace) -> str:

@@ -8,28 +8,22 @@ no front end can forget to update the index. Built once per process and passed t
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from kb.demo import DemoReport, seed_demo
-from kb.importing import ImportReport, load_source
-from kb.paths import BUNDLED_CONTENT, Home
+from kb.paths import Home
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
-from kb.services import answer_log, deals, gaps, items
+from kb.services import items
 from kb.store import Store
 
-from indexer.app.changes import EVERYTHING, Changes, Done
-from indexer.app.unit_of_work import Recorder, guard_read, touch, touched
-from indexer.engine.results import SearchFilters, SearchResult, StillWanted
+from indexer.app.changes import Changes, Done
+from indexer.app.unit_of_work import Recorder, guard_read, touched
 from indexer.engine.search_index import SearchIndex
 
 SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
@@ -51,49 +45,26 @@ class Workspace:
         cls,
         home: Home | str | Path | None = None,
         *,
-        seed: str = SEED_CONTENT,
         progress: ProgressFn = no_progress,
-        content: Path | None = None,
+        first_run: Callable[["Workspace"], object] | None = None,
     ) -> "Workspace":
-        """Open (creating if needed) a home; an empty one is filled from ``content`` (default: the
-        bundled demo content). A ``Cancelled`` from ``progress`` closes what was opened and leaves
-        the home so that the next open finishes the job: an empty store imports again, and an index
-        left behind the database is rebuilt (its marker stays)."""
+        """Open (creating if needed) a home; an empty one is handed to ``first_run`` (the content
+        use cases fill it: :func:`indexer.app.content.open_home`). A ``Cancelled`` from ``progress``
+        closes what was opened and leaves the home so that the next open finishes the job: an empty
+        store imports again, and an index left behind the database is rebuilt (its marker stays)."""
         home = home if isinstance(home, Home) else Home.resolve(home)
         home.ensure()
-        bundled_synonyms = BUNDLED_CONTENT / "synonyms.txt"
-        if seed != SEED_NONE and not home.synonyms_path.exists() and bundled_synonyms.exists():
-            shutil.copyfile(bundled_synonyms, home.synonyms_path)
         store = Store(home)
         ws = cls(store, SearchIndex(home.index_dir, home.synonyms_path))
         try:
-            if seed != SEED_NONE and store.is_empty():
-                ws.first_run(progress, demo=seed == SEED_DEMO, content=content)
+            if first_run is not None and store.is_empty():
+                first_run(ws)
             else:
                 ws.ensure_index(progress)
         except BaseException:
             ws.close()
             raise
         return ws
-
-    def first_run(
-        self, progress: ProgressFn = no_progress, *, demo: bool = False, content: Path | None = None
-    ) -> ImportReport:
-        report = self.import_path(content or BUNDLED_CONTENT, progress).value
-        if demo:
-            self.load_demo(progress)
-        what = "the bundled demo content" if content is None else str(content)
-        self.notices.append(f"Imported {report.loaded} items from {what}.")
-        return report
-
-    def load_demo(self, progress: ProgressFn = no_progress) -> Done[DemoReport]:
-        progress(0, 0, "Loading demo deals and answer log")
-
-        def seed(s: Session) -> DemoReport:
-            touch(s, EVERYTHING)  # deals, their histories and a whole answer log: every screen reloads
-            return seed_demo(self.store)
-
-        return self.write(seed, bulk=True)
 
     # -- the two entries: one read, one write ----------------------------------------------------
     def read(self, fn: Callable[[Session], T]) -> T:
@@ -225,90 +196,7 @@ class Workspace:
             with self._write_lock:
                 self.index.delete(gone)
 
-    # -- content ---------------------------------------------------------------------------------
-    def import_path(self, path: Path, progress: ProgressFn = no_progress) -> Done[ImportReport]:
-        """All or nothing: a ``Cancelled`` from ``progress`` while reading or saving changes nothing;
-        one during indexing leaves the marker, so the next open rebuilds from the database."""
-        path = Path(path)
-        progress(0, 0, f"Reading {path.name}")
-        kind, loaded = load_source(path, self.store.stage_keys(), progress)
-        report = ImportReport(str(path), kind, files=loaded.files, loaded=len(loaded.records), errors=loaded.errors)
-
-        def save(s: Session) -> ImportReport:
-            summary = items.save_records(s, loaded.records, saved_by="import", progress=progress)
-            report.created, report.updated, report.unchanged = summary.created, summary.updated, summary.unchanged
-            report.changed = summary.changed
-            return report
-
-        return self.write(save, progress=progress)
-
-    def save_item(self, record: ItemRecord, *, saved_by: str = "") -> ItemRecord:
-        summary = self.write(lambda s: items.save_records(s, [record], saved_by=saved_by)).value
-        return summary.changed[0] if summary.changed else record
-
-    def set_item_status(self, item_id: str, status: str, *, saved_by: str = "") -> ItemRecord:
-        return self.write(lambda s: items.set_status(s, item_id, status, saved_by=saved_by)).value
-
-    def get_item(self, item_id: str) -> ItemRecord | None:
-        return self.read(lambda s: items.get_item(s, item_id))
-
-    def records(self, *, include_archived: bool = True) -> list[ItemRecord]:
-        return self.read(lambda s: items.all_records(s, include_archived=include_archived))
-
-    # -- search ----------------------------------------------------------------------------------
-    def deal_stage(self, deal_id: str | None) -> str | None:
-        if not deal_id:
-            return None
-        return self.read(lambda s: deals.get_deal(s, deal_id).stage)
-
-    def search(
-        self,
-        text: str,
-        *,
-        limit: int = 10,
-        deal_id: str | None = None,
-        stage: str | None = None,
-        filters: SearchFilters | None = None,
-        expert: bool = False,
-        mode: str = "hybrid",
-        wanted: StillWanted | None = None,
-    ) -> SearchResult:
-        """The one search path for the app, the CLI and the evaluation."""
-        stage = stage or self.deal_stage(deal_id)
-        result = self.index.search(
-            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else (), mode=mode,
-            wanted=wanted,
-        )
-        if any(not h.title for h in result.hits):
-            hits = [h if h.title else replace(h, title=_title_from(h.snippet)) for h in result.hits]
-            result = replace(result, hits=hits)
-        return result
-
-    # -- overview --------------------------------------------------------------------------------
-    def stats(self) -> dict[str, object]:
-        return self.read(self._stats)
-
-    def _stats(self, s: Session) -> dict[str, object]:
-        counts = items.count_items(s)
-        return {
-            "articles": counts.get("article", 0),
-            "qa": counts.get("qa", 0),
-            "stages": self.store.stage_keys(),
-            "deals": deals.count_deals(s),
-            "log_entries": answer_log.count_entries(s),
-            "gaps": gaps.count_gaps(s),
-            "stale": len(items.stale_records(s)),
-            "indexed": self.index.doc_count(),
-            "home": str(self.home.root),
-        }
-
     def close(self) -> None:
         self.index.close()
         self.store.close()
 
-
-def _title_from(snippet: str, words: int = 12) -> str:
-    """Items imported without a title (BEIR answers) are shown by their first words."""
-    plain = re.sub(r"<[^>]+>", "", snippet)
-    parts = plain.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

@@ -3,6 +3,8 @@ gap → answer, the suggestion queue, and content-folder sync that never overwri
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
+from indexer.app import search as app_search
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -180,7 +182,7 @@ def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path)
     from indexer.app.curation import Curation
     from indexer.app.workspace import SEED_NONE, Workspace
 
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     try:
         cur = Curation(ws, EXPERT)
         cur.save(sso())
@@ -196,7 +198,7 @@ def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path)
         assert (closed.id, closed.answered_by) == (gap.id, saved.id)
         assert saved.phrasings == ("Is there a sandbox for our proof of concept?",)  # the prospect's wording kept
         assert saved.owner == "Priya"
-        assert ws.search("sandbox for our proof of concept").ids()[0] == saved.id
+        assert app_search.search(ws, "sandbox for our proof of concept").ids()[0] == saved.id
         with pytest.raises(gaps.GapError, match="already answered"):
             cur.gap_draft(gap.id)
     finally:
@@ -207,18 +209,18 @@ def test_curation_writes_reach_the_search_index(tmp_path: Path) -> None:
     from indexer.app.curation import Curation
     from indexer.app.workspace import SEED_NONE, Workspace
 
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     try:
         cur = Curation(ws, EXPERT)
         cur.save(sso(body="Yes, SAML 2.0."))
         cur.save(sso(body="Yes, with passkeys too."))
-        assert ws.search("passkeys").ids() == ["sec-sso"]
+        assert app_search.search(ws, "passkeys").ids() == ["sec-sso"]
         assert [h.id for h in cur.similar("Can I sign in with passkeys?")] == ["sec-sso"]  # the duplicate guard
         assert cur.similar("Can I sign in with passkeys?", exclude="sec-sso") == []
         cur.restore("sec-sso", 1)
-        assert ws.search("passkeys").ids() == []
+        assert app_search.search(ws, "passkeys").ids() == []
         cur.set_status("sec-sso", "archived")
-        assert ws.search("SSO").ids() == []
+        assert app_search.search(ws, "SSO").ids() == []
     finally:
         ws.close()
 

@@ -7,6 +7,8 @@ session refuses to write, so a write sent down the reads path fails instead of b
 
 from __future__ import annotations
 
+from tests.items import save_item
+from indexer.app import search as app_search
 from pathlib import Path
 
 import pytest
@@ -26,13 +28,13 @@ from kb.services import items
 @pytest.fixture
 def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
     ws = open_home(tmp_path / "home", seed=SEED_NONE)
-    ws.save_item(ItemRecord(id="sso", kind="qa", title="Do you support SAML single sign-on?", body="Yes, on every edition."))
+    save_item(ws, ItemRecord(id="sso", kind="qa", title="Do you support SAML single sign-on?", body="Yes, on every edition."))
     yield ws
     ws.close()
 
 
 def _found(ws: Workspace, text: str) -> list[str]:
-    return [h.id for h in ws.search(text, expert=True).hits]
+    return [h.id for h in app_search.search(ws, text, expert=True).hits]
 
 
 def test_a_write_the_use_case_never_declared_is_reindexed_and_broadcast(ws: Workspace) -> None:
@@ -79,7 +81,7 @@ def test_a_read_cannot_write(ws: Workspace) -> None:
     with pytest.raises(ReadOnlyError):
         ws.read(lambda s: s.execute(Item.__table__.delete().where(Item.id == "sso")))
     assert ws.read(lambda s: s.scalar(select(func.count()).select_from(Deal))) == 0
-    assert ws.get_item("sso").body == "Yes, on every edition."
+    assert app_search.get_item(ws, "sso").body == "Yes, on every edition."
 
 
 def test_a_refused_write_changes_nothing_and_leaves_no_marker(ws: Workspace) -> None:
@@ -90,5 +92,5 @@ def test_a_refused_write_changes_nothing_and_leaves_no_marker(ws: Workspace) -> 
 
     with pytest.raises(ValueError):
         ws.write(refused)
-    assert ws.get_item("sso").body == "Yes, on every edition."
+    assert app_search.get_item(ws, "sso").body == "Yes, on every edition."
     assert not ws.home.abandoned_markers()

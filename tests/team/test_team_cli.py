@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import json
 import stat
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_joining_with_a_wrong_password_is_refused_at_once(pg_url: str, tmp_path:
     app_sync.init_server(pg_url)
     member = unique("jo")
     app_sync.add_member(pg_url, member, "rep", "right-password")
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     try:
         with pytest.raises(app_sync.ServerUnreachableError, match=f"could not sign in .* as {member}"):
             app_sync.join(ws, member_url(pg_url, member), member, "rep", "wrong-password")
