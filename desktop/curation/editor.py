@@ -32,6 +32,7 @@ from desktop.curation.editor_form import ItemForm
 from desktop.curation.outcome import Outcome
 from desktop.curation.widgets import Banner, SafePreview, SimilarPanel, single_shot, titled
 from desktop.render import render_markdown
+from indexer.app.changes import Changes
 from indexer.app.curation import EditorData, ItemRecord
 
 PREVIEW_DELAY_MS = 250
@@ -46,6 +47,7 @@ class ItemEditor(QWidget):
     suggested = Signal(object)  # SuggestionRecord
     verified = Signal(object)  # ItemRecord
     refused = Signal(object)  # an Outcome with an error
+    changedElsewhere = Signal(str)  # item id: saved by another window or a sync while open here
 
     def __init__(self, ctx: CurationContext, data: EditorData, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -117,6 +119,7 @@ class ItemEditor(QWidget):
         self.history_button.clicked.connect(lambda: self.item and self.ctx.open_history(self.item.id))
         self.reload_button.clicked.connect(self.reload)
         close.clicked.connect(self.close)
+        ctx.changed.connect(self._on_changed)  # the app's one broadcast of what was written
         self._fill(data.record)
 
     def _fill(self, record: ItemRecord | None) -> None:
@@ -235,6 +238,15 @@ class ItemEditor(QWidget):
     def reload(self) -> None:
         if self.item is not None:
             self.ctx.read(self, self.ctx.curation().editor_data, self.item.id, on_done=self._reloaded)
+
+    def _on_changed(self, changes: Changes) -> None:
+        """This item saved elsewhere (another window, a sync): say so without touching the form;
+        Reload shows the new version. The editor's own saves arrive here too and are skipped."""
+        if self.item is None or not changes.from_elsewhere(self) or not changes.touches_item(self.item.id):
+            return
+        self.banner.show_message(f"{self.item.id} changed since you opened it; Reload to see the new version.")
+        self.reload_button.setVisible(True)
+        self.changedElsewhere.emit(self.item.id)
 
     def _reloaded(self, data: EditorData) -> None:
         self.item = self._draft = data.record
