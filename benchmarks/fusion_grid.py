@@ -25,9 +25,9 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.app import semantic  # noqa: E402
+from indexer.app import search as app_search  # noqa: E402
+from indexer.app import content, semantic  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
-from indexer.app import content as app_content  # noqa: E402
 from indexer.app.content import open_home  # noqa: E402
 from indexer.engine import ranking  # noqa: E402
 from indexer.measure import vector_cache  # noqa: E402
@@ -35,17 +35,28 @@ from indexer.measure.evaluation import flattened, load_dataset  # noqa: E402
 
 
 
+#: Kinds of questions, by length: a keyword or two, a plain question, a long explained one.
+SLICES = {"1-4 words": (1, 4), "5-8 words": (5, 8), "9+ words": (9, 10_000)}
+
+
 def screen(ds, search) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """nDCG@10 and recall@100 from one limit-100 search per query."""
+    """nDCG@10 and recall@100 from one limit-100 search per query, overall and per slice."""
     from indexer.measure.evaluation import ndcg_at, recall_at
 
+    per_slice: dict[str, list[float]] = {name: [] for name in SLICES}
     ndcg = recall = 0.0
     for qid, text in ds.queries.items():
         ranked, _ms = search(text, 100)
-        ndcg += ndcg_at(ranked, ds.qrels[qid], 10)
+        score = ndcg_at(ranked, ds.qrels[qid], 10)
+        ndcg += score
         recall += recall_at(ranked, ds.qrels[qid], 100)
+        words = len(text.split())
+        for name, (lo, hi) in SLICES.items():
+            if lo <= words <= hi:
+                per_slice[name].append(score)
     n = max(len(ds.queries), 1)
-    return {"ndcg@10": round(ndcg / n, 4), "recall@100": round(recall / n, 4)}
+    slices = {name: round(sum(v) / len(v), 4) for name, v in per_slice.items() if v}
+    return {"ndcg@10": round(ndcg / n, 4), "recall@100": round(recall / n, 4), "slices": slices}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,16 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rrf-k", type=int, nargs="*", default=[30, 60], help="RRF constants to try")
     p.add_argument("--lexical-weight", type=float, nargs="*", default=[0.7, 1.0], help="RRF weights of words")
     p.add_argument("--mix", type=float, nargs="*", default=[0.25, 0.4], help="weighted fusion: share of words")
+    p.add_argument("--peak-power", type=float, nargs="*", default=[0.0],
+                   help="weighted fusion: how strongly each side's say follows how peaked its scores are")
     args = p.parse_args(argv)
     grid = [{"FUSION": "rrf", "RRF_K": k, "LEXICAL_WEIGHT": w, "SEMANTIC_WEIGHT": 1.0}
             for k, w in itertools.product(args.rrf_k, args.lexical_weight)]  # fmt: skip
-    grid += [{"FUSION": "weighted", "SCORE_MIX": a} for a in args.mix]
+    grid += [{"FUSION": "weighted", "SCORE_MIX": a, "PEAK_POWER": pp} for a, pp in itertools.product(args.mix, args.peak_power)]
     ds = load_dataset(args.dataset)
-    defaults = {k: getattr(ranking, k) for k in ("FUSION", "RRF_K", "LEXICAL_WEIGHT", "SEMANTIC_WEIGHT", "SCORE_MIX")}
+    defaults = {k: getattr(ranking, k) for k in ("FUSION", "RRF_K", "LEXICAL_WEIGHT", "SEMANTIC_WEIGHT", "SCORE_MIX",
+                                                 "PEAK_POWER")}
     with tempfile.TemporaryDirectory(prefix="kb-fusion-") as tmp:
         ws = open_home(Path(tmp) / "home", seed=SEED_NONE)
         try:
-            app_content.import_content(ws, args.dataset)
+            content.import_content(ws, args.dataset)
             semantic.reconcile(ws)
             if args.vector_cache:
                 vector_cache.fill(ws.index.vectors, args.vector_cache)
@@ -73,14 +87,14 @@ def main(argv: list[str] | None = None) -> int:
                 vector_cache.save(ws.index.vectors, args.vector_cache)
             results = []
             with threadpool_limits(limits=1, user_api="blas"):
-                lexical = screen(ds, flattened(functools.partial(ws.search, mode="lexical")))
-                print(json.dumps({"setting": "lexical", "ndcg@10": lexical["ndcg@10"],
-                                  "recall@100": lexical["recall@100"]}), flush=True)  # fmt: skip
+                for side in ("lexical", "semantic"):  # each side alone: what fusion must never lose to
+                    alone = screen(ds, flattened(functools.partial(app_search.search, ws, mode=side)))
+                    print(json.dumps({"setting": side, **alone}), flush=True)
                 for setting in grid:
                     for name, value in {**defaults, **setting}.items():
                         setattr(ranking, name, value)
-                    m = screen(ds, flattened(functools.partial(ws.search, mode="hybrid")))
-                    row = {"setting": setting, "ndcg@10": m["ndcg@10"], "recall@100": m["recall@100"]}
+                    m = screen(ds, flattened(functools.partial(app_search.search, ws, mode="hybrid")))
+                    row = {"setting": setting, **m}
                     results.append(row)
                     print(json.dumps(row), flush=True)
             for name, value in defaults.items():

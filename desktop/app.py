@@ -25,7 +25,7 @@ from desktop.main_window import MainWindow
 from desktop.smoke import Smoke
 from desktop.theme import force_dark
 from desktop.workers import describe
-from indexer.app import content
+from indexer.app import content, semantic
 from indexer.app.errors import Cancelled, describe_fault
 from kb.paths import Home
 from kb.progress import ProgressFn, cancellable
@@ -76,7 +76,11 @@ class Startup:
         home, source, cancel = self.home, self.args.content, self.window.cancel
 
         def open_home(progress: ProgressFn) -> Any:
-            return content.open_home(home, seed=seed, progress=cancellable(progress, cancel), content=source)
+            ws = content.open_home(home, seed=seed, progress=cancellable(progress, cancel), content=source)
+            # Before the window gets the home: vectors checked against the items and the shipped
+            # ones adopted, so the status bar says "Words + meaning" from its first paint.
+            semantic.catch_up(ws)
+            return ws
 
         self.window.writer.submit(open_home, on_done=self._opened, on_failed=self._fail,
                                   on_progress=self.window.show_progress)  # fmt: skip

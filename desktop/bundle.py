@@ -36,7 +36,8 @@ def build(dist: Path, work: Path) -> Path:
         "--add-data", f"{ROOT / 'content'}{sep}content",
         "--add-data", f"{ROOT / 'kb' / 'migrations'}{sep}kb/migrations",
         "--collect-data", "all_minilm_l6_v2", "--hidden-import", "all_minilm_l6_v2",
-        "--hidden-import", "tokenizers", "--collect-submodules", "whoosh",
+        "--hidden-import", "tokenizers", "--hidden-import", "onnxruntime", "--hidden-import", "onnx",
+        "--collect-submodules", "whoosh",
         "--hidden-import", "sqlalchemy.dialects.sqlite", "--hidden-import", "sqlalchemy.dialects.postgresql.psycopg",
         "--hidden-import", "PySide6.QtCharts", "--log-level", "WARN",
     ]  # fmt: skip

@@ -41,6 +41,7 @@ class MeaningIndex(QObject):
             self._again = True  # one more pass when this one ends: it may have missed new items
             return
         self._running = True
+        self._show(ws)
         cancel = self.window.cancel
 
         def work(progress: ProgressFn) -> int:
@@ -54,7 +55,7 @@ class MeaningIndex(QObject):
 
     def _progress(self, done: int, total: int, _label: str) -> None:
         ws = self.window.ws
-        if semantic.ready(ws):
+        if ws is not None and semantic.ready(ws):
             # Every item is embedded; what remains is warming up (the model, the word index):
             # searches already use meaning.
             self.label.setText("Words + meaning")
@@ -68,10 +69,14 @@ class MeaningIndex(QObject):
             self.catch_up()
             return
         ws = self.window.ws
+        if ws is not None:
+            self.ready.emit(self._show(ws))
+
+    def _show(self, ws: Any) -> bool:
         ready = semantic.ready(ws)
         self.label.setText("Words + meaning" if ready else "Searching by words")
-        self.label.setToolTip(semantic.status(ws) if ws is not None else "")
-        self.ready.emit(ready)
+        self.label.setToolTip(semantic.status(ws))
+        return ready
 
     def _failed(self, exc: BaseException) -> None:
         self._running = False

@@ -7,14 +7,17 @@ answers by words and its result's ``notice`` says so.
 
 from __future__ import annotations
 
+import time
+
 from kb.paths import BUNDLED_CONTENT
 from kb.progress import ProgressFn, no_progress
 from kb.services import items
 
 from indexer.app.workspace import Workspace
+from indexer.engine import embedding
 from indexer.engine.embedding import EmbeddingUnavailable
 
-__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "prepare", "ready", "reconcile", "status"]
+__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "load_model", "prepare", "ready", "reconcile", "status"]
 
 
 #: The bundled demo content's vectors, computed once (``python scripts/ship_demo_vectors.py``): a fresh
@@ -57,10 +60,20 @@ def prepare(ws: Workspace, progress: ProgressFn = no_progress) -> int:
     return embedded
 
 
-def ready(ws: Workspace | None) -> bool:
-    """Every item has its vector: a search by words and meaning needs nothing more."""
-    return ws is not None and ws.index.vectors.ready
-
-
 def status(ws: Workspace) -> str:
     return ws.index.semantic.status()
+
+
+def ready(ws: Workspace) -> bool:
+    """Whether a search now answers by meaning too (every item's vector known, the model installed)."""
+    return ws.index.vectors.ready and ws.index.semantic.unavailable() is None
+
+
+def load_model(ws: Workspace) -> float | None:
+    """Load the embedding model now; returns the seconds it took, or None when it was already
+    loaded or is not installed. The CLI reports this apart from the search's own time."""
+    if ws.index.semantic.unavailable() is not None or embedding.loaded():
+        return None
+    started = time.perf_counter()
+    ws.index.semantic.load_model()
+    return time.perf_counter() - started

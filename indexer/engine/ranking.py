@@ -47,6 +47,7 @@ MIN_DUPLICATE_WORDS = 12
 FUSION_DEPTH = 100
 FUSION = "weighted"
 SCORE_MIX = 0.4
+PEAK_POWER = 0.0
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.0
@@ -69,10 +70,26 @@ def _normalised(pairs: list[tuple[float, int]]) -> dict[int, float]:
     return {d: (v - lo) / (hi - lo) for v, d in pairs}
 
 
+def _peak(normalised: dict[int, float]) -> float:
+    """How far one side's best candidate stands above its next nine (0: a flat list that cannot
+    tell its candidates apart, 1: one clear answer). ``normalised`` is best-first, scaled to [0, 1]."""
+    rest = sorted(normalised.values(), reverse=True)[1:10]
+    return 1.0 - sum(rest) / len(rest) if rest else 1.0
+
+
 def _weighted(lexical: list[tuple[float, int]], semantic: list[tuple[float, int]]) -> list[tuple[float, int]]:
-    """Score fusion: each side's scores min-max normalised over its own candidates, then mixed."""
+    """Score fusion: each side's scores min-max normalised over its own candidates, then mixed.
+
+    The mix follows how peaked each side is for this question (``PEAK_POWER``; 0 = the fixed
+    SCORE_MIX): a side whose list is flat (a common word matched everywhere, a question far from
+    every text) cannot tell its candidates apart and gets less say than one with a clear best.
+    """
     lex, sem = _normalised(lexical), _normalised(semantic)
-    fused = {d: SCORE_MIX * lex.get(d, 0.0) + (1 - SCORE_MIX) * sem.get(d, 0.0) for d in lex.keys() | sem.keys()}
+    w_lex = SCORE_MIX * _peak(lex) ** PEAK_POWER
+    w_sem = (1 - SCORE_MIX) * _peak(sem) ** PEAK_POWER
+    if w_lex + w_sem <= 0:
+        w_lex, w_sem = SCORE_MIX, 1 - SCORE_MIX
+    fused = {d: w_lex * lex.get(d, 0.0) + w_sem * sem.get(d, 0.0) for d in lex.keys() | sem.keys()}
     return sorted(((v, d) for d, v in fused.items()), key=lambda t: (-t[0], t[1]))
 
 

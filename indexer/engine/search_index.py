@@ -470,6 +470,8 @@ class SearchIndex:
 
     def close(self) -> None:
         """Close every searcher and the index; the object must not be used afterwards."""
+        self.semantic.close()
+        self.vectors.close()
         with self._open_lock:
             for s in self._all_searchers:
                 try:

@@ -22,9 +22,10 @@ from .results import StillWanted, check
 from .vectors import VectorStore
 
 QUERY_CACHE = 64
-#: Embedding the query and scanning the vectors run here while the caller scores words: numpy and
-#: the tokenizer release the GIL, so on two cores the meaning half costs (almost) no extra latency.
-_MEANING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ea-meaning")
+#: Embedding the query and scanning the vectors run on a home's own threads while the caller
+#: scores words: ONNX Runtime, numpy and the tokenizer release the GIL, so on two cores the meaning
+#: half costs (almost) no extra latency. Two: a search replaced mid-way may still be finishing.
+MEANING_THREADS = 2
 Neighbours = list[tuple[str, float]]
 
 
@@ -33,6 +34,14 @@ class Semantic:
         self.vectors = vectors
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None  # started by the first search by meaning
+
+    def close(self) -> None:
+        """Stop this home's meaning threads (waiting for a search still running on them)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def unavailable(self) -> str | None:
         return embedding.available()
@@ -92,7 +101,10 @@ class Semantic:
             vector = self.query_vector(text, wanted)
             return self.vectors.nearest(vector, k, wanted)
 
-        return _MEANING.submit(find), ""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=MEANING_THREADS, thread_name_prefix="ea-meaning")
+            return self._pool.submit(find), ""
 
     def reconcile(self, records: Iterable[ItemRecord]) -> int:
         """Compare the store with every item (after opening a home); returns how many wait."""

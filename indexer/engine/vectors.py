@@ -36,7 +36,7 @@ import numpy as np
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
-from .embedding import DIM, MODEL_STAMP
+from .embedding import DIM, model_stamp
 from .results import StillWanted, check
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,6 @@ def text_hash(text: str) -> str:
 #: the GIL): at 87k items a single-thread scan takes ~15 ms, memory-bound, while the other core
 #: has usually finished the word side of the same search and waits.
 SPLIT_ROWS = 20_000
-_SCAN_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ea-scan")
 
 
 #: Each half is scanned in blocks of this many rows (~2 ms each), asking between blocks whether
@@ -110,13 +109,14 @@ def _scan_rows(matrix: np.ndarray, query: np.ndarray, out: np.ndarray, wanted: S
         np.matmul(matrix[start : start + SCAN_BLOCK], query, out=out[start : start + SCAN_BLOCK])
 
 
-def _scan(matrix: np.ndarray, query: np.ndarray, wanted: StillWanted | None = None) -> np.ndarray:
+def _scan(matrix: np.ndarray, query: np.ndarray, wanted: StillWanted | None = None,
+          helper: ThreadPoolExecutor | None = None) -> np.ndarray:
     out = np.empty(len(matrix), dtype=np.float32)
-    if len(matrix) < SPLIT_ROWS:
+    if len(matrix) < SPLIT_ROWS or helper is None:
         _scan_rows(matrix, query, out, wanted)
         return out
     half = len(matrix) // 2
-    other = _SCAN_HELPER.submit(_scan_rows, matrix[half:], query, out[half:], wanted)
+    other = helper.submit(_scan_rows, matrix[half:], query, out[half:], wanted)
     try:
         _scan_rows(matrix[:half], query, out[:half], wanted)
     finally:
@@ -233,9 +233,10 @@ def _remove_orphans(root: Path, keep: str) -> None:
 class VectorStore:
     """Ids and their vectors in memory (one float32 matrix), persisted under ``root``."""
 
-    def __init__(self, root: Path, model: str = MODEL_STAMP) -> None:
+    def __init__(self, root: Path, model: str | None = None) -> None:
         self.root = Path(root)
-        self.model = model
+        self.model = model or model_stamp()
+        self._helper: ThreadPoolExecutor | None = None  # started by the first scan big enough to split
         self._lock = threading.RLock()
         self.ids: list[str] = []
         self.hashes: list[str] = []
@@ -560,6 +561,21 @@ class VectorStore:
             have = len(self.ids)
             return 1.0 if not (have + len(self.pending)) else have / (have + len(self.pending))
 
+    def _scan_helper(self) -> ThreadPoolExecutor | None:
+        if len(self.ids) < SPLIT_ROWS:
+            return None
+        with self._lock:
+            if self._helper is None:
+                self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ea-scan")
+            return self._helper
+
+    def close(self) -> None:
+        """Stop the scan helper thread (a closed home leaves no thread behind)."""
+        with self._lock:
+            helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.shutdown(wait=True)
+
     def nearest(
         self, query: np.ndarray, k: int, wanted: StillWanted | None = None, exact: bool = False
     ) -> list[tuple[str, float]]:
@@ -577,13 +593,13 @@ class VectorStore:
         rows = min(k * 2, len(ids))  # room for several chunks of one item among the best
         pool = max(rows * COARSE_POOL, 2000)
         if coarse is not None and basis is not None and pool < len(ids):
-            rough = _scan(coarse, query @ basis, wanted)
+            rough = _scan(coarse, query @ basis, wanted, self._scan_helper())
             cands = np.argpartition(-rough, pool - 1)[:pool]
             check(wanted)
             cands.sort()  # the exact rows are gathered in memory order
             sims, at = matrix[cands] @ query, cands  # the pool's exact similarities
         else:
-            sims = _scan(matrix, query, wanted)
+            sims = _scan(matrix, query, wanted, self._scan_helper())
             at = None
         top = np.argpartition(-sims, rows - 1)[:rows]
         top = top[np.argsort(-sims[top], kind="stable")]

@@ -68,3 +68,24 @@ def test_screenshot_flag_writes_a_png(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(shot))
     assert not image.isNull() and image.width() > 400 and image.height() > 300
+
+
+def test_a_fresh_demo_home_searches_by_meaning_from_the_first_paint(qtbot, tmp_path: Path) -> None:
+    """The demo's vectors ship with it and are adopted before the window gets the home: the status
+    bar never shows "Searching by words" on a fresh demo home."""
+    home = Home(tmp_path / "fresh").ensure()
+    window = MainWindow(settings_for(home))
+    qtbot.addWidget(window)
+    window.show()
+    args, _ = parse_args(["--home", str(home.root)])
+    startup = Startup(QApplication.instance(), window, args, home)
+    labels: list[str] = []
+    window.workspaceReady.connect(lambda: labels.append(window.meaning_label.text()))
+    try:
+        with qtbot.waitSignal(window.workspaceReady, timeout=120_000):
+            startup.start()
+        assert labels == ["Words + meaning"]
+    finally:
+        window.close()
+        if startup.ws is not None:
+            startup.ws.close()

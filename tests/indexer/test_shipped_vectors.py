@@ -11,7 +11,7 @@ import pytest
 
 from indexer.app import semantic
 from indexer.app.content import SEED_CONTENT, open_home
-from indexer.engine.embedding import MODEL_STAMP
+from indexer.engine.embedding import model_stamp
 from indexer.engine.vectors import item_chunks, text_hash
 from kb.loader import load_folder
 from kb.paths import BUNDLED_CONTENT
@@ -28,7 +28,7 @@ def _bundled_hashes() -> set[str]:
 def test_every_bundled_text_has_a_shipped_vector_of_this_model() -> None:
     meta = json.loads((SHIPPED / "meta.json").read_text(encoding="utf-8"))
     missing = _bundled_hashes() - set(meta["hashes"])
-    assert meta["model"] == MODEL_STAMP and not missing, (
+    assert meta["model"] == model_stamp() and not missing, (
         f"{len(missing)} bundled texts have no shipped vector: run `python scripts/ship_demo_vectors.py`")
     matrix = np.load(SHIPPED / "vectors.npy")
     assert matrix.shape == (len(meta["hashes"]), 384) and matrix.dtype == np.float32

@@ -52,3 +52,23 @@ def test_a_first_release_database_upgrades_without_losing_data(tmp_path: Path) -
         assert deals.get_deal(s, "d1").stage == "decision"
         (entry,) = answer_log.list_entries(s)
         assert (entry.question, entry.stage) == ("Old log?", "awareness")
+
+
+def test_the_quick_revision_check_agrees_with_alembic(tmp_path: Path) -> None:
+    """Opening skips alembic when the database is at the newest revision read off the file names:
+    that reading must be alembic's own head, and a database one revision behind still upgrades."""
+    from alembic import command
+
+    from kb import db
+
+    assert db.newest_revision() == db.head_revision()
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'behind.sqlite'}")
+    assert db.current_revision(engine) is None
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+    assert db.current_revision(engine) == "0005"
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
