@@ -64,9 +64,6 @@ class Changes:
     def touches_item(self, item_id: str | None) -> bool:
         return self.everything or (item_id is not None and item_id in self.items)
 
-    def touches_deal(self, deal_id: str | None) -> bool:
-        return self.everything or (deal_id is not None and deal_id in self.deals)
-
     @property
     def any_items(self) -> bool:
         return self.everything or bool(self.items)

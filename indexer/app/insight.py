@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from kb.services import report_csv, reports
+from kb.services import gap_groups, report_csv, reports
 from kb.services.reports import BUCKETS, LOOP_LOOKBACK_DAYS
 
 from indexer.app.journey import stage_labels
@@ -88,7 +88,7 @@ def report(
         if name == "loops":
             return reports.loops(s)
         if name == "gaps":
-            return reports.group_gaps(s, status)
+            return gap_groups.group_gaps(s, status)
         raise ValueError(f"unknown report {name!r}")
 
     return _read(ws, build, team)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kb.services import answer_log, deals, gaps, reports
+from kb.services import answer_log, deals, gap_groups, gaps
 from kb.services.deals import DEAL_STATUSES, ROLES, DealRecord
 from kb.services.gap_groups import GapGroup
 from kb.services.roles import require_expert
@@ -132,7 +132,7 @@ def gap_queue(ws: Workspace, status: str | None = "open") -> GapQueue:
     """Open gaps grouped by similar question, with the deals' names."""
 
     def read(s):  # type: ignore[no-untyped-def]
-        return reports.group_gaps(s, status), {d.id: d.name for d in deals.list_deals(s)}
+        return gap_groups.group_gaps(s, status), {d.id: d.name for d in deals.list_deals(s)}
 
     groups, names = ws.read(read)
     return GapQueue(stage_labels(ws), groups, names)

@@ -140,7 +140,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("Sync", total=2)
 
-        def progress(label: str, done: int, total: int) -> None:
+        def progress(done: int, total: int, label: str) -> None:
             bar.update(task, description=f"Sync: {label}", completed=done, total=total)
 
         report, index_seconds = app_sync.sync_home(ws, progress).value

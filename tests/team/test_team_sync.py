@@ -186,3 +186,25 @@ def test_only_new_records_go_up_and_pulled_ones_never_count_as_waiting(pg_url: s
     engine.dispose()
     rep1.close()
     rep2.close()
+
+
+def test_sync_reports_the_one_progress_shape_and_stops_at_the_standard_cancel(pg_url: str, tmp_path: Path) -> None:
+    """``progress(done, total, label)`` as for imports and embedding, so ``kb.progress.cancellable``
+    stops a sync between its steps; a stopped sync is simply run again."""
+    import threading
+
+    import pytest
+
+    from kb.progress import Cancelled, cancellable, no_progress
+
+    server.init(pg_url)
+    rep, _ = join_home(tmp_path, pg_url, "rep", "rep")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        app_sync.sync_home(rep, cancellable(no_progress, stop))
+    seen: list[tuple[int, int, str]] = []
+    report, _seconds = app_sync.sync_home(rep, lambda done, total, label: seen.append((done, total, label))).value
+    assert report.finished_at is not None
+    assert seen[0] == (0, 2, "up") and seen[-1] == (2, 2, "done")
+    rep.close()
