@@ -52,9 +52,10 @@ def workspace(template_home: Path, tmp_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture
 def ctx(qtbot, workspace: Workspace):  # type: ignore[no-untyped-def]
-    from desktop.curation import CurationContext
+    from desktop.curation import CurationContext, windows
 
     context = CurationContext(lambda: workspace)
+    windows.answer_requests(context)  # as desktop.curation.install does: asking for a window opens it
     yield context
     for win in context.windows:
         win.close()
