@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.team_server import member_url, throwaway_team  # noqa: E402
 from kb.records import ItemRecord  # noqa: E402
 from kb.services import answer_log, deals, items  # noqa: E402
-from indexer.app import sync as app_sync  # noqa: E402
+from indexer.app import team_sync as app_sync  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
 from indexer.app.content import open_home  # noqa: E402
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from benchmarks.team_server import member_url, throwaway_team  # noqa: E402
 from kb.models import AnswerLogEntry, Gap, ItemVersion, StageEvent, Stakeholder  # noqa: E402
 from kb.services import answer_log, deals  # noqa: E402
-from indexer.app import sync as app_sync  # noqa: E402
+from indexer.app import team_sync as app_sync  # noqa: E402
 from kb.services import items  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
 from indexer.app import search as app_search  # noqa: E402

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.menus import add_menu
 from desktop.workers import Runner, describe
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.changes import Changes
 from kb.progress import cancellable, no_progress
 
@@ -107,8 +107,8 @@ class JoinDialog(QDialog):
 
 
 class TeamSync(QObject):
-    synced = Signal(object)  # indexer.app.sync.SyncReport
-    statusChanged = Signal(object)  # indexer.app.sync.SyncStatus
+    synced = Signal(object)  # indexer.app.team_sync.SyncReport
+    statusChanged = Signal(object)  # indexer.app.team_sync.SyncStatus
 
     def __init__(self, window: Any, label: QLabel) -> None:
         super().__init__(window)

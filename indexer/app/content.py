@@ -1,7 +1,7 @@
 """The knowledge base as a whole: import, export, counts, the demo data, the index and backups.
 
 ``kb import|export|stats|demo|reindex|backup|restore`` and the app's first run, Content menu and
-daily backup call these. Markdown export has one path (:func:`kb.services.file_sync.export_folder`),
+daily backup call these. Markdown export has one path (:func:`kb.services.markdown_folder.export_folder`),
 which remembers what it wrote so a later folder sync never mistakes it for an edit.
 """
 
@@ -18,7 +18,7 @@ from kb.importing import ImportReport, load_source
 from kb.paths import BUNDLED_CONTENT, Home
 from kb.records import ItemRecord
 from kb.progress import ProgressFn, no_progress
-from kb.services import answer_log, deals, file_sync, gaps, items
+from kb.services import answer_log, deals, markdown_folder, gaps, items
 
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,7 @@ class ExportResult:
     format: str
     dest: Path
     items: int
-    not_overwritten: tuple[file_sync.ExportEntry, ...] = ()
+    not_overwritten: tuple[markdown_folder.ExportEntry, ...] = ()
 
 
 def open_home(
@@ -94,7 +94,7 @@ def export_content(ws: Workspace, dest: Path, fmt: str = "markdown", *, include_
     dest = Path(dest)
     if fmt == "markdown":
         # a write: it remembers what it wrote (nothing a screen shows)
-        report = ws.write(lambda s: file_sync.export_folder(s, dest, include_archived=include_archived)).value
+        report = ws.write(lambda s: markdown_folder.export_folder(s, dest, include_archived=include_archived)).value
         return ExportResult(fmt, dest, report.items, report.skipped)
     every = records(ws, include_archived=include_archived)
     if fmt == "csv":

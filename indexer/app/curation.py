@@ -22,7 +22,7 @@ from kb.content_format import to_markdown
 from kb.errors import ContentError
 from kb.loader import load_files
 from kb.records import ItemRecord
-from kb.services import curation, file_sync, gaps, suggestions, versions
+from kb.services import curation, markdown_folder, gaps, suggestions, versions
 from kb.services.curation import StaleItem
 from kb.services.gaps import GapRecord
 from kb.services.roles import Actor
@@ -105,8 +105,8 @@ class Curation:
     def reject(self, suggestion_id: int, *, note: str = "") -> Done[SuggestionRecord]:
         return self._write(lambda s: suggestions.reject_suggestion(s, suggestion_id, self.actor, note=note))
 
-    def sync_files(self, root: Path) -> Done[file_sync.SyncReport]:
-        return self._write(lambda s: file_sync.sync_files(s, Path(root), self.actor))
+    def sync_files(self, root: Path) -> Done[markdown_folder.SyncReport]:
+        return self._write(lambda s: markdown_folder.sync_files(s, Path(root), self.actor))
 
     # -- anyone ----------------------------------------------------------------------------------
     def suggest(self, record: ItemRecord, note: str = "") -> Done[SuggestionRecord]:

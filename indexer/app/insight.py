@@ -19,7 +19,7 @@ from kb.services import gap_groups, report_csv, reports
 from kb.services.reports import BUCKETS, LOOP_LOOKBACK_DAYS
 
 from indexer.app.journey import stage_labels
-from indexer.app.sync import read_team
+from indexer.app.team_sync import read_team
 from indexer.app.workspace import Workspace
 
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""``kb server init|status|add-member``, ``kb team join|status`` and ``kb sync``: thin wrappers over indexer.app.sync."""
+"""``kb server init|status|add-member``, ``kb team join|status`` and ``kb sync``: thin wrappers over indexer.app.team_sync."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from rich.progress import Progress
 
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import SEED_NONE
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json

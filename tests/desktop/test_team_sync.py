@@ -9,7 +9,7 @@ from pathlib import Path
 from desktop_helpers import ask, choose_no_deal, visible_ids
 
 from indexer.app import insight
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import Workspace
 from tests.team.conftest import member_url, pg_url, unique  # noqa: F401  (pg_url is a fixture)
 from tests.team.helpers import join_home, qa

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kb.records import ItemRecord
 from kb.team import server
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import SEED_NONE, Workspace
 from tests.team.conftest import member_url, unique
 

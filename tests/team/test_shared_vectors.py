@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from kb.team import server
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.engine.vectors import DIM
 from tests.team.conftest import member_url
 from tests.team.helpers import join_home, qa

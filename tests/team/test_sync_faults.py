@@ -19,7 +19,7 @@ from kb.models import AnswerLogEntry, AnswerLogItem, Gap
 from kb.services import answer_log, deals
 from kb.team import server
 from kb.team.sync import FAULT_ENV, server_engine
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import Workspace
 from tests.team.helpers import join_home, qa
 

@@ -50,7 +50,7 @@ def test_sync_before_joining_says_how_to_join(tmp_path: Path, capsys: pytest.Cap
 
 def test_joining_with_a_wrong_password_is_refused_at_once(pg_url: str, tmp_path: Path) -> None:
     """The server checks the password (scram), so a typo shows when joining, not in the field."""
-    from indexer.app import sync as app_sync
+    from indexer.app import team_sync as app_sync
     from indexer.app.workspace import SEED_NONE, Workspace
     from tests.team.conftest import member_url, unique
 

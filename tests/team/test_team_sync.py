@@ -15,7 +15,7 @@ from kb.services import answer_log, deals, reports
 from kb.team import server
 from kb.team.sync import server_engine
 from indexer.app import insight
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from tests.team.helpers import join_as, join_home, qa
 
 

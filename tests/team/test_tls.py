@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from kb.team import server
 from kb.team.sync import server_engine
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import SEED_NONE, Workspace
 from tests.team.conftest import unique
 

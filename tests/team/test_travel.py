@@ -19,7 +19,7 @@ from kb.services import answer_log, deals
 from kb.team import server
 from kb.team.sync import server_engine
 from indexer.app import answers, journey
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.actors import Actor, current_actor
 from indexer.app.curation import Curation
 from indexer.app.workspace import SEED_DEMO, SEED_NONE, Workspace
