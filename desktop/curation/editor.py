@@ -33,7 +33,7 @@ from desktop.curation.outcome import Outcome
 from desktop.curation.widgets import Banner, SafePreview, SimilarPanel, single_shot, titled
 from desktop.render import render_markdown
 from indexer.app.changes import Changes
-from indexer.app.curation import EditorData, ItemRecord
+from indexer.app.curation import EditorData, ItemRecord, SuggestionRecord
 
 PREVIEW_DELAY_MS = 250
 SIMILAR_DELAY_MS = 400
@@ -200,10 +200,11 @@ class ItemEditor(QWidget):
         return self.form.record(self.item or self._draft, self.body.toPlainText())
 
     def save(self) -> None:
-        """Experts save; reps suggest (the role is resolved now, from the environment)."""
+        """Save: ``Curation.submit`` decides that experts save and reps suggest (the role is
+        resolved now; the chrome follows it)."""
         self.is_expert = self.ctx.actor().is_expert
         self._update_chrome()
-        self._write(direct=self.is_expert)
+        self._write(direct=False)
 
     def save_direct(self) -> None:
         """A save through the core whatever the role: a rep gets the core's refusal, shown."""
@@ -221,14 +222,19 @@ class ItemEditor(QWidget):
             return
         record, cur = self.current_record(), self.ctx.curation()
         self.save_button.setEnabled(False)
+        base = self.item.version if self.item else None
         if not direct:
-            self.ctx.act(self, cur.suggest, record, then=self._suggested)
+            submit = functools.partial(cur.submit, base_version=base, new=self.item is None, gap_id=self.gap_id)
+            self.ctx.act(self, submit, record, then=self._submitted)
         elif self.gap_id is not None:
             self.ctx.act(self, cur.answer_gap, self.gap_id, record, then=self._saved)
         else:
-            base = self.item.version if self.item else None
             save = functools.partial(cur.save, base_version=base, new=self.item is None)
             self.ctx.act(self, save, record, then=self._saved)
+
+    def _submitted(self, outcome: Outcome) -> None:
+        """A submit's outcome: a saved item, or a suggestion when the role was a rep's."""
+        (self._suggested if isinstance(outcome.value, SuggestionRecord) else self._saved)(outcome)
 
     def verify(self) -> None:
         if self.item is None or self.ctx.ws is None:

@@ -72,6 +72,18 @@ class Curation:
         """A write: the workspace records what it touched, reindexes it and says what changed."""
         return self.ws.write(fn)
 
+    # -- the one rule: experts save, reps suggest ----------------------------------------------
+    def submit(
+        self, record: ItemRecord, *, base_version: int | None = None, new: bool = False, gap_id: int | None = None
+    ) -> Done[ItemRecord] | Done[SuggestionRecord]:
+        """What the editor's Save does, decided here for every front end: an expert's save is a new
+        version (closing ``gap_id`` when it answers one); a rep's is a suggestion to the experts."""
+        if not self.actor.is_expert:
+            return self.suggest(record)
+        if gap_id is not None:
+            return self.answer_gap(gap_id, record)
+        return self.save(record, base_version=base_version, new=new)
+
     # -- expert writes -------------------------------------------------------------------------
     def save(self, record: ItemRecord, *, base_version: int | None = None, new: bool = False) -> Done[ItemRecord]:
         """An expert save: a new version, searchable at once. ``new``: refuse an id already in use,

@@ -358,3 +358,19 @@ def test_accepting_a_file_conflict_lets_the_file_win_and_a_lost_file_is_reported
         (gone,) = markdown_folder.sync_files(s, root, EXPERT).entries
         assert (gone.action, gone.path) == ("missing", "qa/sso.md")
         assert get_item(s, "sec-sso").status == "published"  # type: ignore[union-attr]
+
+
+def test_submit_decides_experts_save_and_reps_suggest(tmp_path: Path) -> None:
+    """The editor's Save rule lives in the application layer, for every front end."""
+    from indexer.app.curation import Curation, SuggestionRecord
+    from indexer.app.workspace import SEED_NONE
+
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
+    try:
+        saved = Curation(ws, EXPERT).submit(sso(), new=True).value
+        assert not isinstance(saved, SuggestionRecord) and saved.version == 1
+        suggested = Curation(ws, REP).submit(replace(saved, body="Also with passkeys."), base_version=1).value
+        assert isinstance(suggested, SuggestionRecord) and suggested.status == "open"
+        assert app_search.get_item(ws, saved.id).version == 1  # a rep's save never changes the item
+    finally:
+        ws.close()
