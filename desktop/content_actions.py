@@ -15,8 +15,10 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
+from desktop.document_import import DocumentImport
 from desktop.workers import describe
 from indexer.app import content
+from indexer.app.documents import CancelledImport
 from indexer.app.errors import Cancelled
 from kb.progress import ProgressFn, cancellable
 
@@ -29,6 +31,7 @@ class ContentJobs:
     def __init__(self, window: Any) -> None:
         self.window = window
         self._cancel: threading.Event | None = None
+        self.documents: DocumentImport | None = None
         window.progress.cancelRequested.connect(self.cancel)
 
     def busy(self) -> bool:
@@ -53,6 +56,8 @@ class ContentJobs:
         def failed(exc: BaseException) -> None:
             self._end(cancel)
             message = f"{label} cancelled; nothing was changed." if isinstance(exc, Cancelled) else describe(exc)
+            if isinstance(exc, CancelledImport):  # documents are saved in batches: say what stays
+                message = f"{label} {exc}."
             win.statusBar().showMessage(message, STATUS_MS)
 
         win.progress.set_cancellable(True)
@@ -106,4 +111,6 @@ def install(window: QMainWindow, menu: QMenu) -> ContentJobs:
         action.setToolTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
+        if slot is choose:
+            jobs.documents = DocumentImport(window, menu)  # Import documents… (PDF, Office, HTML, mail)
     return jobs

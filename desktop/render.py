@@ -95,13 +95,14 @@ def answer_html(item: ItemRecord, body_html: str, *, warn: str, muted: str, toda
     today = today or date.today()
     kind = "Q&A" if item.kind == "qa" else "Article"
     owner = html.escape(item.owner or "no owner")
+    ask = owner if item.owner else "a product expert"  # imported documents have no owner yet
     if item.verified_on is None:
-        fresh = f'<span style="color:{warn}">⚠ Never verified — check with {owner} before quoting.</span>'
+        fresh = f'<span style="color:{warn}">⚠ Never verified — check with {ask} before quoting.</span>'
     elif item.is_stale(today):
         due = item.review_due()
         fresh = (
             f'<span style="color:{warn}">⚠ Stale: verified {item.verified_on.isoformat()}, review was due '
-            f"{due.isoformat() if due else '?'} — check with {owner} before quoting.</span>"
+            f"{due.isoformat() if due else '?'} — check with {ask} before quoting.</span>"
         )
     else:
         fresh = f"✓ Verified {item.verified_on.isoformat()}"
@@ -109,8 +110,23 @@ def answer_html(item: ItemRecord, body_html: str, *, warn: str, muted: str, toda
     return (
         f'<h2 style="margin-bottom:2px">{html.escape(item.title)}</h2>'
         f'<p style="color:{muted}; margin-top:0">{kind} · Expert: <b>{owner}</b> · {fresh}{draft}</p>'
-        f"<hr/>{body_html}"
+        f"{provenance_html(item, muted)}<hr/>{body_html}"
     )
+
+
+def provenance_html(item: ItemRecord, muted: str) -> str:
+    """Where an imported item came from (file, page or slide, import date), so a rep can cite it
+    ("page 3 of the security whitepaper") and an expert can find the original. Empty for items
+    written in the app."""
+    source = item.extra.get("source_file")
+    if not source:
+        return ""
+    parts = [f"<b>{html.escape(str(source))}</b>"]
+    if item.extra.get("source_location"):
+        parts.append(html.escape(str(item.extra["source_location"])))
+    when = f" · imported {html.escape(str(item.extra['imported_on']))}" if item.extra.get("imported_on") else ""
+    return f'<p style="color:{muted}; margin-top:0">Source: {", ".join(parts)}{when}</p>'
+
 
 
 class _TextWriter(HTMLParser):

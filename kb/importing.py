@@ -52,7 +52,8 @@ def detect(path: Path) -> str:
         return "pack"
     if path.suffix.lower() == ".md":
         return "file"
-    raise ValueError(f"{path}: not a content folder, .csv answer library, BEIR folder or .zip pack")
+    raise ValueError(f"{path}: not a content folder, .csv answer library, BEIR folder, .zip pack or a document "
+                     "(.pdf, .docx, .pptx, .xlsx, .html, .eml, .mbox)")
 
 
 def load_source(path: Path, stage_keys: list[str], progress: ProgressFn = no_progress) -> tuple[str, LoadResult]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from kb import backup as backups
 from kb.demo import DemoReport, seed_demo
 from kb.exporters import FORMATS, export_csv, export_pack
-from kb.importing import ImportReport, load_source
+from kb.importing import ImportReport
 from kb.paths import BUNDLED_CONTENT, Home
 from kb.records import ItemRecord
 from kb.progress import ProgressFn, no_progress
@@ -22,6 +22,8 @@ from kb.services import answer_log, deals, markdown_folder, gaps, items
 
 from sqlalchemy.orm import Session
 
+from indexer.app import documents
+from indexer.app.records_import import import_records
 from indexer.app.changes import EVERYTHING, Done
 from indexer.app.unit_of_work import touch
 from indexer.app.workspace import SEED_CONTENT, SEED_DEMO, SEED_NONE, Workspace
@@ -67,19 +69,14 @@ def open_home(
 
 def import_content(ws: Workspace, path: Path, progress: ProgressFn = no_progress) -> Done[ImportReport]:
     """All or nothing: a ``Cancelled`` from ``progress`` while reading or saving changes nothing;
-    one during indexing leaves the marker, so the next open rebuilds from the database."""
+    one during indexing leaves the marker, so the next open rebuilds from the database.
+
+    Documents (PDF, Office, HTML, email, RFP libraries, or a folder holding them) go to
+    :mod:`indexer.app.documents`; Markdown, our CSV, packs and BEIR folders are imported here."""
     path = Path(path)
-    progress(0, 0, f"Reading {path.name}")
-    kind, loaded = load_source(path, ws.store.stage_keys(), progress)
-    report = ImportReport(str(path), kind, files=loaded.files, loaded=len(loaded.records), errors=loaded.errors)
-
-    def save(s: Session) -> ImportReport:
-        summary = items.save_records(s, loaded.records, saved_by="import", progress=progress)
-        report.created, report.updated, report.unchanged = summary.created, summary.updated, summary.unchanged
-        report.changed = summary.changed
-        return report
-
-    return ws.write(save, progress=progress)
+    if documents.wants(path):
+        return documents.import_documents(ws, path, progress)  # type: ignore[return-value]
+    return import_records(ws, path, progress)
 
 
 def records(ws: Workspace, *, include_archived: bool = True) -> list[ItemRecord]:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from rich.table import Table
 
 from indexer.app import content
 from indexer.app.content import FORMATS
+from indexer.app.documents import DocumentReport
 from indexer.cli.common import add_json, open_workspace
-from indexer.cli.output import console, error, print_json, problems, progress_bar
+from indexer.cli.output import MAX_LISTED, console, error, print_json, problems, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = add_json(sub.add_parser("import", help="import a content folder, CSV library, BEIR folder or .zip pack"))
+    what = ("import a content folder, CSV library, BEIR folder, .zip pack, or documents "
+            "(PDF, DOCX, PPTX, XLSX, HTML, .eml/.mbox threads, RFP libraries)")
+    p = add_json(sub.add_parser("import", help=what))
     p.add_argument("path", type=Path)
     p.set_defaults(func=cmd_import)
 
@@ -41,6 +45,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = content.import_content(ws, args.path, progress).value
     if args.json:
         print_json(report.as_dict())
+    elif isinstance(report, DocumentReport):
+        _print_document_report(report, ws.home.root / "logs")
     else:
         console.print(
             f"{report.source} ({report.kind}): {report.loaded} loaded from {report.files} file(s) — "
@@ -50,6 +56,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         problems(report.errors, ws.home.root / "logs", "import-problems")
     return 0 if report.ok else 1
+
+
+def _print_document_report(report: DocumentReport, logs: Path) -> None:
+    """The same lines the app's import dialog shows; a long report is written to ``logs`` whole."""
+    shown = report.lines(MAX_LISTED)
+    for line in shown:
+        if line.startswith("  ✗"):
+            error(line.strip(" ✗"))  # on stderr, like every other import problem
+        else:
+            console.print(line, highlight=False)
+    if len(shown) != len(report.lines()) or shown != report.lines():
+        logs.mkdir(parents=True, exist_ok=True)
+        path = logs / f"import-report-{datetime.now():%Y%m%d-%H%M%S}.txt"
+        path.write_text("\n".join(report.lines()) + "\n", encoding="utf-8")
+        console.print(f"The whole report: {path}", highlight=False)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -60,7 +60,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     if result.suggestion:
         console.print(f"Did you mean: [bold]{result.suggestion}[/]?")
-    loading = f"; model loaded in {load_s * 1000:,.0f} ms before" if load_s is not None else ""
+    loading = f"; loading the model took {load_s * 1000:,.0f} ms first" if load_s is not None else ""
     table = Table("#", "kind", "title", "stages", "score",
                   title=f"{plural(len(result.hits), 'result')} in {result.elapsed_ms:.1f} ms ({result.mode}{loading})")
     for h in result.hits:

@@ -3,7 +3,9 @@
 Why build it here rather than ship or download an ``.onnx`` file: no registry package carries the
 model as a graph, and nothing may be fetched at run time. The graph is the same computation as
 :class:`indexer.engine.embedding.NumpyMiniLM` (which stays as the reference the tests compare
-against), written with plain ONNX operators so ONNX Runtime can fuse and thread it.
+against), written with ONNX operators and ONNX Runtime's own fused kernels (``MultiHeadAttention``,
+``SkipLayerNormalization``, ``BiasGelu``): the graph is for ONNX Runtime only, and needs no
+pattern-matching optimizer to reach them.
 
 ``int8`` replaces every dense layer's float product with ONNX Runtime's
 ``DynamicQuantizeMatMul``: weights quantized per output column here, symmetric int8, activations
@@ -120,8 +122,11 @@ class _Graph:
 
 def build(weights: Mapping[str, np.ndarray], checkpoint: bytearray, int8: bool = False) -> tuple[bytes, dict[str, bytearray]]:
     """The serialized graph and the in-memory files its weights are read from (``weights`` are
-    views into ``checkpoint``): no protobuf copy of 90 MB of weights, which cost 300 MB at load. Inputs ``input_ids`` (int64 b×n), ``attention_mask`` (float b×n);
-    output ``pooled`` (b×384, mean of the last layer over real tokens, not yet unit length)."""
+    views into ``checkpoint``): no protobuf copy of 90 MB of weights, which cost 300 MB at load.
+
+    Inputs ``input_ids`` (int64 b×n) and ``attention_mask`` (float b×n); output ``pooled`` (b×384,
+    the mean of the last layer over real tokens, not yet unit length).
+    """
     import onnx
     from onnx import TensorProto, helper
 

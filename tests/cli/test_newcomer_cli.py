@@ -56,3 +56,25 @@ def test_limits_are_checked_and_counts_read_right(tmp_path: Path, capsys: pytest
     assert code == 0 and re.search(r"\b1 result in", out) and "1 results" not in out
     code, out, _ = run(capsys, "--home", home, "search", "okta", "--json", "--limit", "2", "--mode", "lexical")
     assert len(json.loads(out)) == 2
+
+
+def test_a_fresh_homes_first_search_by_meaning_answers_at_once_and_times_the_model_apart(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.engine import embedding, semantic
+
+    if embedding.available() is not None:
+        pytest.skip("the embedding model package is not installed")
+
+    def no_embedding(*_a: object, **_k: object) -> int:
+        raise AssertionError("a fresh demo home embeds nothing: its vectors ship with it")
+
+    monkeypatch.setattr(semantic.Semantic, "embed_pending", no_embedding)
+    monkeypatch.setattr(embedding, "_shared", {})  # this process's first model load
+    home = str(tmp_path / "home")
+    assert run(capsys, "--home", home, "deal", "create", "Acme")[0] == 0  # makes the home (with the content)
+    code, out, err = run(capsys, "--home", home, "search", "Can we get invoices in Norwegian kroner", "--mode",
+                         "semantic", "--limit", "3")
+    flat = " ".join(out.split())
+    assert code == 0 and not err and "(semantic; loading the model took" in flat and "price-currencies" in flat
+    code, out, err = run(capsys, "--home", home, "search", "invoices in kroner", "--mode", "semantic")
+    assert code == 0 and "loading the model" not in out  # loaded once per process
