@@ -4,7 +4,7 @@ For each backend, in a fresh process (so memory is its own): load time, resident
 load, texts per second for 250-token chunks and for short Q&A texts, query-embedding time
 (median and p95 of single short questions, as the search box sends them), and how close its
 vectors are to numpy's (cosine, min and mean). Texts come from a BEIR corpus (real answers,
-joined and cut into ~1,000-character chunks that fill the model's 256 tokens).
+joined and cut into ~1,300-character chunks of ~250 tokens, the model's window).
 
     python benchmarks/embedder.py ../shared/eval/dev [--chunks 96] [--queries 200]
 
@@ -33,8 +33,8 @@ def rss_mb() -> float:
 
 def texts(dataset: Path, chunks: int, queries: int) -> tuple[list[str], list[str], list[str]]:
     docs = [json.loads(line)["text"] for line in (dataset / "corpus.jsonl").open(encoding="utf-8")]
-    joined = " ".join(docs[: chunks * 20])
-    long = [joined[i * 1000 : (i + 1) * 1000] for i in range(chunks)]
+    joined = " ".join(docs[: chunks * 30])
+    long = [joined[i * 1300 : (i + 1) * 1300] for i in range(chunks)]
     short = docs[:chunks]
     asked = [json.loads(line)["text"] for line in (dataset / "queries.jsonl").open(encoding="utf-8")][:queries]
     return long, short, asked
