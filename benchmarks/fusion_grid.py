@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from indexer.app import search as app_search  # noqa: E402
 from indexer.app import content, semantic  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
+from indexer.app.content import open_home  # noqa: E402
 from indexer.engine import ranking  # noqa: E402
 from indexer.measure import vector_cache  # noqa: E402
 from indexer.measure.evaluation import flattened, load_dataset  # noqa: E402
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     defaults = {k: getattr(ranking, k) for k in ("FUSION", "RRF_K", "LEXICAL_WEIGHT", "SEMANTIC_WEIGHT", "SCORE_MIX",
                                                  "PEAK_POWER")}
     with tempfile.TemporaryDirectory(prefix="kb-fusion-") as tmp:
-        ws = Workspace.open(Path(tmp) / "home", seed=SEED_NONE)
+        ws = open_home(Path(tmp) / "home", seed=SEED_NONE)
         try:
             content.import_content(ws, args.dataset)
             semantic.reconcile(ws)

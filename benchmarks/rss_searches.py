@@ -10,6 +10,7 @@ first 10% to the end; a leak of anything per task shows as steady growth.
 
 from __future__ import annotations
 
+from indexer.app import content as app_content
 import argparse
 import json
 import os
@@ -27,7 +28,7 @@ def rss_mb() -> float:
 
 def questions(ws: object, count: int) -> list[str]:
     """The knowledge base's own questions, cycled: every search finds and shows answers."""
-    titles = [r.title for r in ws.records(include_archived=False)]  # type: ignore[attr-defined]
+    titles = [r.title for r in app_content.records(ws, include_archived=False)]  # type: ignore[attr-defined]
     return [titles[i % len(titles)] for i in range(count)]
 
 

@@ -7,6 +7,8 @@ used. Run: ``python benchmarks/stage_boost.py [--home DIR]`` (a temporary demo h
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
+from indexer.app import search as app_search
 import argparse
 import json
 import statistics
@@ -20,7 +22,7 @@ LIMIT = 50
 
 
 def rank_of(ws: Workspace, question: str, item_id: str, stage: str | None) -> int | None:
-    ids = [h.id for h in ws.search(question, limit=LIMIT, stage=stage).hits]
+    ids = [h.id for h in app_search.search(ws, question, limit=LIMIT, stage=stage).hits]
     return ids.index(item_id) + 1 if item_id in ids else None
 
 
@@ -29,7 +31,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(args.home or Path(tmp) / "home", seed=SEED_DEMO)
+        ws = open_home(args.home or Path(tmp) / "home", seed=SEED_DEMO)
         with ws.store.session() as s:
             entries = [e for e in list_entries(s) if e.item_ids and e.deal_id and e.stage != "unknown"]
         pairs = [(rank_of(ws, e.search_text, e.item_ids[0], None), rank_of(ws, e.search_text, e.item_ids[0], e.stage))

@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.team_server import member_url, throwaway_team  # noqa: E402
 from kb.records import ItemRecord  # noqa: E402
 from kb.services import answer_log, deals, items  # noqa: E402
-from indexer.app import sync as app_sync  # noqa: E402
+from indexer.app import team_sync as app_sync  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
+from indexer.app.content import open_home  # noqa: E402
 
 
 def _record(n: int, body: str) -> ItemRecord:
@@ -39,7 +40,7 @@ def one_run(admin: str, n_entries: int, n_items: int) -> dict[str, float]:
     with throwaway_team(admin, {"expert": "expert", "rep": "rep"}, "pw") as (url, members):
         homes = {}
         for name, member in members.items():
-            ws = Workspace.open(tmp / name, seed=SEED_NONE)
+            ws = open_home(tmp / name, seed=SEED_NONE)
             app_sync.join(ws, member_url(url, member), member, None, "pw")
             homes[name] = ws
         expert, rep = homes["expert"], homes["rep"]

@@ -29,8 +29,9 @@ from benchmarks.team_server import member_url, throwaway_team  # noqa: E402
 from kb.records import ItemRecord  # noqa: E402
 from kb.services import items  # noqa: E402
 from indexer.app import semantic  # noqa: E402
-from indexer.app import sync as app_sync  # noqa: E402
+from indexer.app import team_sync as app_sync  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
+from indexer.app.content import open_home  # noqa: E402
 from indexer.engine.vectors import DIM  # noqa: E402
 
 
@@ -51,7 +52,7 @@ def main() -> int:
         parser.error("no PostgreSQL: pass --url or `source .ci/postgres.sh` first")
     tmp = Path(tempfile.mkdtemp(prefix="ea-team-join-"))
     with throwaway_team(args.url, {"expert": "expert", "rep": "rep"}, "pw") as (url, members):
-        expert = Workspace.open(tmp / "expert", seed=SEED_NONE)
+        expert = open_home(tmp / "expert", seed=SEED_NONE)
         app_sync.join(expert, member_url(url, members["expert"]), members["expert"], None, "pw")
         with expert.store.session() as s:
             items.save_records(s, [ItemRecord(id=f"i{n}", kind="qa", title=f"Question {n} about feature {n % 977}?",
@@ -64,7 +65,7 @@ def main() -> int:
         print(f"expert publishes {up['content edits']:,} items and {up['vectors']:,} vectors: "
               f"{time.perf_counter() - started:.1f} s")
         expert.close()
-        rep = Workspace.open(tmp / "rep", seed=SEED_NONE)
+        rep = open_home(tmp / "rep", seed=SEED_NONE)
         app_sync.join(rep, member_url(url, members["rep"]), members["rep"], None, "pw")
         started = time.perf_counter()
         report, index_s = app_sync.sync_home(rep).value

@@ -38,8 +38,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 from benchmarks.team_server import member_url, throwaway_team  # noqa: E402
 from kb.models import AnswerLogEntry, Gap, ItemVersion, StageEvent, Stakeholder  # noqa: E402
 from kb.services import answer_log, deals  # noqa: E402
-from indexer.app import sync as app_sync  # noqa: E402
+from indexer.app import team_sync as app_sync  # noqa: E402
+from kb.services import items  # noqa: E402
 from indexer.app.workspace import SEED_NONE, Workspace  # noqa: E402
+from indexer.app import search as app_search  # noqa: E402
+from indexer.app import content as app_content  # noqa: E402
+from indexer.app.content import open_home  # noqa: E402
 
 PASSWORD = "load-test-pw"
 STAGES = ("awareness", "consideration", "awareness", "consideration", "decision")
@@ -48,7 +52,7 @@ TIMEOUT_S = 600
 
 def worker(home: str) -> int:
     """One laptop's sync, timed around the sync alone (not the interpreter's start)."""
-    ws = Workspace.open(home, seed=SEED_NONE)
+    ws = open_home(home, seed=SEED_NONE)
     started = time.perf_counter()
     report, _ = app_sync.sync_home(ws).value
     seconds = time.perf_counter() - started
@@ -63,14 +67,14 @@ def prepare(url: str, members: dict[str, str], root: Path, entries: int, edits: 
     experts = [k for k in members if k.startswith("expert")]
     first = experts[0] if experts else None
     for key, member in members.items():
-        ws = Workspace.open(root / key, seed=SEED_NONE)
+        ws = open_home(root / key, seed=SEED_NONE)
         app_sync.join(ws, member_url(url, member), member, None, PASSWORD)
         if key == first:  # the team's content, published before the rush
-            ws.import_path(_items_folder(root, edits * len(experts)))
+            app_content.import_content(ws, _items_folder(root, edits * len(experts)))
             app_sync.sync_home(ws)
         ws.close()
     for key, member in members.items():
-        ws = Workspace.open(root / key, seed=SEED_NONE)
+        ws = open_home(root / key, seed=SEED_NONE)
         app_sync.sync_home(ws)  # everyone holds the content
         with ws.store.session() as s:
             deal = deals.create_deal(s, f"{key} account", stage="awareness", owner=member)
@@ -88,9 +92,10 @@ def prepare(url: str, members: dict[str, str], root: Path, entries: int, edits: 
         if key.startswith("expert"):
             index = experts.index(key)
             for n in range(edits):  # each expert edits its own slice: no conflicts, every edit lands
-                item = ws.get_item(f"item-{index * edits + n}")
+                item = app_search.get_item(ws, f"item-{index * edits + n}")
                 assert item is not None
-                ws.save_item(replace(item, body=f"Edited by {key}."), saved_by=member)
+                edited = replace(item, body=f"Edited by {key}.")
+                ws.write(lambda s, edited=edited: items.save_records(s, [edited], saved_by=member))
             expected["item versions"] += edits
         ws.close()
     return expected

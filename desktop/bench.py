@@ -28,6 +28,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import MainWindow
+from indexer.app import semantic
 from indexer.app.content import SEED_NONE, open_home
 from indexer.measure.scaled_home import build_scaled_home
 
@@ -87,7 +88,7 @@ def latency(home: Path, queries: list[str], key_ms: int) -> dict[str, float]:
     while win.meaning.runner.pending() and time.monotonic() < deadline:  # hybrid once the vectors are checked
         app.processEvents()
         time.sleep(0.01)
-    print(f"  search mode: {'hybrid' if ws.index.vectors.ready else 'lexical'}", flush=True)
+    print(f"  search mode: {'hybrid' if semantic.ready(ws) else 'lexical'}", flush=True)
     watch = PaintWatch(win)
     from_key: list[float] = []
     from_fire: list[float] = []

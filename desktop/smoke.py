@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from indexer.app import content
+
 SMOKE_QUESTION = "do you have a SOC 2 report"
 TIMEOUT_MS = 300_000
 
@@ -28,7 +30,7 @@ class Smoke:
         QTimer.singleShot(TIMEOUT_MS, lambda: self._fail("timed out"))
 
     def _search(self) -> None:
-        print(f"smoke: opened {self.window.ws.stats()['indexed']} items", flush=True)
+        print(f"smoke: opened {content.stats(self.window.ws)['indexed']} items", flush=True)
         self.window.search_for(SMOKE_QUESTION)
 
     def _results(self, count: int) -> None:

@@ -12,6 +12,7 @@ writer's saves must still reach this laptop's search index: a timer follows them
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from desktop.menus import add_menu
 from desktop.workers import Runner, describe
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.changes import Changes
+from kb.progress import cancellable, no_progress
 
 MENU_TITLE = "&Team"
 AUTO_SYNC_MINUTES = 5  # QSettings "team/auto_sync_minutes" overrides it; 0 turns it off
@@ -105,8 +107,8 @@ class JoinDialog(QDialog):
 
 
 class TeamSync(QObject):
-    synced = Signal(object)  # indexer.app.sync.SyncReport
-    statusChanged = Signal(object)  # indexer.app.sync.SyncStatus
+    synced = Signal(object)  # indexer.app.team_sync.SyncReport
+    statusChanged = Signal(object)  # indexer.app.team_sync.SyncStatus
 
     def __init__(self, window: Any, label: QLabel) -> None:
         super().__init__(window)
@@ -115,6 +117,7 @@ class TeamSync(QObject):
         self.runner.changed.connect(window.changed.emit)  # what a sync pulled reaches every window
         self.status: app_sync.SyncStatus | None = None
         self._syncing = False
+        self._cancel = threading.Event()  # set on close: a sync under way stops at its next step
         self._direct = False
         self._mark: datetime | None = None
         self._following = False
@@ -214,7 +217,8 @@ class TeamSync(QObject):
             if manual or not isinstance(exc, app_sync.ServerUnreachableError):
                 self._message(f"Not synced: {describe(exc)}")
 
-        self.runner.submit(app_sync.sync_home, ws, on_done=done, on_failed=failed)
+        self.runner.submit(app_sync.sync_home, ws, cancellable(no_progress, self._cancel), on_done=done,
+                           on_failed=failed)  # fmt: skip
         return True
 
     def _show_online(self, online: bool) -> None:
@@ -283,6 +287,7 @@ class TeamSync(QObject):
     def shutdown(self) -> None:
         self.auto.stop()
         self.follow.stop()
+        self._cancel.set()  # the standard cancel (kb.progress): rerunning a stopped sync is safe
         self.runner.shutdown(cancel_pending=True)
 
 

@@ -107,6 +107,7 @@ class _Callbacks:
     on_done: Callable[[Any], None] | None
     on_failed: Callable[[BaseException], None] | None
     on_progress: Callable[[int, int, str], None] | None
+    initiator: object = None
 
 
 class Runner(QObject):
@@ -139,13 +140,16 @@ class Runner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_failed: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
+        initiator: object = None,
         **kwargs: Any,
     ) -> None:
+        """Run ``fn(*args, **kwargs)``; a write's Changes are broadcast as made by ``initiator`` (the
+        window that asked), so that window can skip refreshing what it already shows."""
         if self._closed:
             log.debug("runner closed; dropped %s", getattr(fn, "__name__", fn))
             return
         key = self._next = self._next + 1
-        self._waiting[key] = _Callbacks(on_done, on_failed, on_progress)
+        self._waiting[key] = _Callbacks(on_done, on_failed, on_progress, initiator)
         task = Task(self._signals, key, fn, *args, with_progress=on_progress is not None, **kwargs)
         future = self._executor.submit(task.run)
         with self._lock:
@@ -175,7 +179,8 @@ class Runner(QObject):
         if callbacks.on_done is not None:
             callbacks.on_done(value)
         if isinstance(result, Done) and result.changes:
-            self.changed.emit(result.changes)
+            changes = result.changes
+            self.changed.emit(changes.by(callbacks.initiator) if callbacks.initiator is not None else changes)
 
     def pending(self) -> int:
         """Tasks submitted whose result has not been delivered yet."""

@@ -88,6 +88,3 @@ def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
     upgrade(engine)
     return engine, sessionmaker(engine, expire_on_commit=False)
 
-
-def table_names(engine: Engine) -> list[str]:
-    return inspect(engine).get_table_names()

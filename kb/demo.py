@@ -8,13 +8,15 @@ wrote — so it always matches the bundled content, and re-running it gives the 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kb.errors import LoadError
@@ -169,6 +171,16 @@ def demo_footprint(session: Session, content: Path = BUNDLED_CONTENT, demo_dir: 
     items = frozenset(session.scalars(select(Item.id).where(Item.id.in_(bundled))))
     deals = frozenset(session.scalars(select(Deal.id).where(Deal.id.in_(deal_ids))))
     return DemoFootprint(items, deals)
+
+
+def home_counts(session: Session, *, besides_deals: Collection[str] = ()) -> dict[str, int]:
+    """Items, deals and log entries a home holds; log entries of ``besides_deals`` not counted."""
+    def count(model: Any, *where: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return {"items": count(Item), "deals": count(Deal),
+            "log entries": count(AnswerLogEntry, AnswerLogEntry.deal_id.not_in(list(besides_deals))
+                                 | AnswerLogEntry.deal_id.is_(None))}  # fmt: skip
 
 
 def discard_demo(session: Session, footprint: DemoFootprint) -> None:

@@ -1,4 +1,4 @@
-"""Write items out as a CSV answer library or a single-file pack (Markdown folders: ``kb.services.file_sync``).
+"""Write items out as a CSV answer library or a single-file pack (Markdown folders: ``kb.services.markdown_folder``).
 
 Each format is the exact inverse of its importer, so export → import round-trips every field.
 """

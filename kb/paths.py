@@ -55,10 +55,6 @@ class Home:
         return self.root / "index"
 
     @property
-    def settings_path(self) -> Path:
-        return self.root / "settings.toml"
-
-    @property
     def synonyms_path(self) -> Path:
         """Experts edit the synonyms in their home; the bundled list seeds it on first use."""
         return self.root / "synonyms.txt"

@@ -29,6 +29,10 @@ class Store:
         with self._sessions.begin() as session:
             yield session
 
+    def unbegun_session(self) -> Session:
+        """A session whose caller decides when to commit; closing it rolls back what was not."""
+        return self._sessions()
+
     def _sync_stages(self, stages: tuple[Stage, ...]) -> None:
         with self.session() as s:
             existing = {st.key: st for st in s.scalars(select(JourneyStage))}

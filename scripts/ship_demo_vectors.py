@@ -29,9 +29,9 @@ def main() -> int:
     try:
         vectors = ws.index.vectors
         vectors.pending.clear()  # embed every text anew with the installed model
-        ws.run(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
+        ws.read(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
         ws.index.semantic.embed_pending()
-        hashes = ws.run(lambda s: {text_hash(t) for r in items.iter_records(s) if r.status != "archived"
+        hashes = ws.read(lambda s: {text_hash(t) for r in items.iter_records(s) if r.status != "archived"
                                    for t in item_chunks(r)})
         n = vectors.export_shipped(semantic.SHIPPED_VECTORS, hashes)
     finally:

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.curation import windows
 from desktop.curation.context import CurationContext
 from desktop.menus import add_menu
 from indexer.app.workspace import WorkspaceGetter
@@ -41,6 +42,7 @@ def install(window: Any, workspace_getter: WorkspaceGetter) -> None:
     """
     ctx = CurationContext(workspace_getter, reads=getattr(window, "reads", None),
                           writer=getattr(window, "writer", None), parent=window)  # fmt: skip
+    windows.answer_requests(ctx)
     window.curation = ctx
     status = window.statusBar()
     ctx.message.connect(lambda text: status.showMessage(text, STATUS_MS))

@@ -1,5 +1,6 @@
 """What the curation windows share: the workspace, the two runners, who is acting, and how to
-open one window from another (the Stale tab opens the editor, the editor opens the history).
+ask for one window from another (the Stale tab asks for the editor, the editor for the history;
+:mod:`desktop.curation.windows` opens them).
 
 Built once by :func:`desktop.curation.install` (or by a test) and passed to every window — no
 global lookup. Writes go through the main window's one serial writer when there is one, so a
@@ -16,9 +17,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.curation.outcome import Outcome, refusal
-from desktop.workers import READ_THREADS, Runner, describe
+from desktop.workers import READ_THREADS, Runner
 from indexer.app.actors import Actor, current_actor
-from indexer.app.curation import Curation, EditorData
+from indexer.app.curation import Curation
 from indexer.app.workspace import Workspace, WorkspaceGetter
 
 
@@ -37,6 +38,11 @@ def _bound(owner: QObject, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 class CurationContext(QObject):
     message = Signal(str)  # for a status bar
+    #: One window asks for another (the Stale tab for the editor, the editor for the history) by
+    #: these; :mod:`desktop.curation.windows` answers them, so no window module imports another.
+    editorWanted = Signal(object, object, object)  # item id | None, gap id | None, on_open | None
+    historyWanted = Signal(str)
+    queuesWanted = Signal()
 
     def __init__(
         self,
@@ -61,7 +67,9 @@ class CurationContext(QObject):
         self.reads.submit(fn, *args, **_bound(owner, kwargs))
 
     def write(self, owner: QObject, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """On the one serial writer; the write happens even if ``owner`` is closed meanwhile."""
+        """On the one serial writer; the write happens even if ``owner`` is closed meanwhile. Its
+        Changes are broadcast as made by ``owner``."""
+        kwargs.setdefault("initiator", owner)
         self.writer.submit(fn, *args, **_bound(owner, kwargs))
 
     def act(self, owner: QObject, fn: Callable[..., Any], *args: Any, then: Callable[[Outcome], None]) -> None:
@@ -82,7 +90,8 @@ class CurationContext(QObject):
         """The curation use cases for the current workspace, as the current actor."""
         return Curation(self.ws, self.actor())
 
-    def _show(self, win: QWidget) -> QWidget:
+    def show(self, win: QWidget) -> QWidget:
+        """Show a curation window and keep it alive while it is open."""
         self.windows = [w for w in self.windows if w.isVisible()]
         self.windows.append(win)
         win.show()
@@ -90,37 +99,14 @@ class CurationContext(QObject):
         win.activateWindow()
         return win
 
-    # -- opening windows ---------------------------------------------------------------------------
+    # -- asking for a window: desktop.curation.windows opens it (this module imports no window) ----------
     def open_editor(self, item_id: str | None = None, *, gap_id: int | None = None,
                     on_open: Callable[[QWidget], None] | None = None) -> None:  # fmt: skip
-        """Load (off the GUI thread) and show an editor for an item, a gap's answer, or a new item."""
-        ws = self.ws
-        if ws is None:
-            self.message.emit("The content is still being imported; try again in a moment.")
-            return
+        """An editor for an item, a gap's answer (``gap_id``), or a new item (neither)."""
+        self.editorWanted.emit(item_id, gap_id, on_open)
 
-        def show(data: EditorData) -> None:
-            from desktop.curation.editor import ItemEditor
+    def open_history(self, item_id: str) -> None:
+        self.historyWanted.emit(item_id)
 
-            win = self._show(ItemEditor(self, data))
-            if on_open is not None:
-                on_open(win)
-
-        self.reads.submit(self.curation().editor_data, item_id, gap_id, on_done=show,
-                          on_failed=lambda e: self.message.emit(f"Cannot open the editor: {describe(e)}"))  # fmt: skip
-
-    def open_history(self, item_id: str) -> QWidget | None:
-        from desktop.curation.history import HistoryWindow
-
-        if self.ws is None:
-            self.message.emit("The content is still being imported; try again in a moment.")
-            return None
-        return self._show(HistoryWindow(self, item_id))
-
-    def open_queues(self) -> QWidget | None:
-        from desktop.curation.queues import QueuesWindow
-
-        if self.ws is None:
-            self.message.emit("The content is still being imported; try again in a moment.")
-            return None
-        return self._show(QueuesWindow(self))
+    def open_queues(self) -> None:
+        self.queuesWanted.emit()

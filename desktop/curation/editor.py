@@ -32,7 +32,8 @@ from desktop.curation.editor_form import ItemForm
 from desktop.curation.outcome import Outcome
 from desktop.curation.widgets import Banner, SafePreview, SimilarPanel, single_shot, titled
 from desktop.render import render_markdown
-from indexer.app.curation import EditorData, ItemRecord
+from indexer.app.changes import Changes
+from indexer.app.curation import EditorData, ItemRecord, SuggestionRecord
 
 PREVIEW_DELAY_MS = 250
 SIMILAR_DELAY_MS = 400
@@ -46,6 +47,7 @@ class ItemEditor(QWidget):
     suggested = Signal(object)  # SuggestionRecord
     verified = Signal(object)  # ItemRecord
     refused = Signal(object)  # an Outcome with an error
+    changedElsewhere = Signal(str)  # item id: saved by another window or a sync while open here
 
     def __init__(self, ctx: CurationContext, data: EditorData, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -117,6 +119,7 @@ class ItemEditor(QWidget):
         self.history_button.clicked.connect(lambda: self.item and self.ctx.open_history(self.item.id))
         self.reload_button.clicked.connect(self.reload)
         close.clicked.connect(self.close)
+        ctx.changed.connect(self._on_changed)  # the app's one broadcast of what was written
         self._fill(data.record)
 
     def _fill(self, record: ItemRecord | None) -> None:
@@ -197,10 +200,11 @@ class ItemEditor(QWidget):
         return self.form.record(self.item or self._draft, self.body.toPlainText())
 
     def save(self) -> None:
-        """Experts save; reps suggest (the role is resolved now, from the environment)."""
+        """Save: ``Curation.submit`` decides that experts save and reps suggest (the role is
+        resolved now; the chrome follows it)."""
         self.is_expert = self.ctx.actor().is_expert
         self._update_chrome()
-        self._write(direct=self.is_expert)
+        self._write(direct=False)
 
     def save_direct(self) -> None:
         """A save through the core whatever the role: a rep gets the core's refusal, shown."""
@@ -218,14 +222,19 @@ class ItemEditor(QWidget):
             return
         record, cur = self.current_record(), self.ctx.curation()
         self.save_button.setEnabled(False)
+        base = self.item.version if self.item else None
         if not direct:
-            self.ctx.act(self, cur.suggest, record, then=self._suggested)
+            submit = functools.partial(cur.submit, base_version=base, new=self.item is None, gap_id=self.gap_id)
+            self.ctx.act(self, submit, record, then=self._submitted)
         elif self.gap_id is not None:
             self.ctx.act(self, cur.answer_gap, self.gap_id, record, then=self._saved)
         else:
-            base = self.item.version if self.item else None
             save = functools.partial(cur.save, base_version=base, new=self.item is None)
             self.ctx.act(self, save, record, then=self._saved)
+
+    def _submitted(self, outcome: Outcome) -> None:
+        """A submit's outcome: a saved item, or a suggestion when the role was a rep's."""
+        (self._suggested if isinstance(outcome.value, SuggestionRecord) else self._saved)(outcome)
 
     def verify(self) -> None:
         if self.item is None or self.ctx.ws is None:
@@ -235,6 +244,15 @@ class ItemEditor(QWidget):
     def reload(self) -> None:
         if self.item is not None:
             self.ctx.read(self, self.ctx.curation().editor_data, self.item.id, on_done=self._reloaded)
+
+    def _on_changed(self, changes: Changes) -> None:
+        """This item saved elsewhere (another window, a sync): say so without touching the form;
+        Reload shows the new version. The editor's own saves arrive here too and are skipped."""
+        if self.item is None or not changes.from_elsewhere(self) or not changes.touches_item(self.item.id):
+            return
+        self.banner.show_message(f"{self.item.id} changed since you opened it; Reload to see the new version.")
+        self.reload_button.setVisible(True)
+        self.changedElsewhere.emit(self.item.id)
 
     def _reloaded(self, data: EditorData) -> None:
         self.item = self._draft = data.record

@@ -16,6 +16,7 @@ from desktop.curation.context import CurationContext
 from desktop.curation.models import VersionsModel
 from desktop.curation.outcome import Outcome
 from desktop.workers import describe
+from indexer.app.changes import Changes
 from desktop.curation.widgets import Banner, DiffView, selected_rows, table_view, titled
 
 
@@ -57,9 +58,16 @@ class HistoryWindow(QWidget):
         self.restore_button.clicked.connect(self.restore_selected)
         close.clicked.connect(self.close)
         self.restore_button.setEnabled(False)
+        ctx.changed.connect(self._on_changed)  # the app's one broadcast of what was written
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        """A version saved elsewhere (the editor, a sync) is listed at once; the history's own
+        restore reloads when its outcome arrives."""
+        if changes.from_elsewhere(self) and changes.touches_item(self.item_id):
+            self.reload()
+
     def reload(self) -> None:
         self.ctx.read(self, self.ctx.curation().history, self.item_id, on_done=self._show_history,
                       on_failed=lambda e: self.banner.show_message(describe(e)))  # fmt: skip

@@ -29,7 +29,7 @@ from desktop.journey.chart import StageChart
 from desktop.journey.models import RowsModel, StageFiguresModel
 from desktop.workers import Runner, describe
 from indexer.app import insight as insight_app
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.changes import Changes
 from indexer.app.insight import report_rows
 from indexer.app.journey import label_of

@@ -28,7 +28,7 @@ DEFAULT_ROLE = REP
 
 def team_member(ws: "Workspace") -> tuple[str, str] | None:
     """(member, role) this home joined a team as, if it did."""
-    rows = dict(ws.run(lambda s: s.execute(select(SyncState.key, SyncState.value)
+    rows = dict(ws.read(lambda s: s.execute(select(SyncState.key, SyncState.value)
                                            .where(SyncState.key.in_((MEMBER_KEY, ROLE_KEY)))).all()))
     member, role = rows.get(MEMBER_KEY), rows.get(ROLE_KEY)
     return (member, role) if member and role else None

@@ -17,7 +17,7 @@ from kb.services.answer_log import OUTCOMES, LogError, LogRecord
 from kb.services.gaps import GAP_STATUSES, GapRecord
 from kb.services.roles import Actor
 
-from indexer.app.changes import Changes, Done
+from indexer.app.changes import Done
 from indexer.app.search import clip
 from indexer.app.workspace import Workspace
 
@@ -54,14 +54,13 @@ def log_question(
             search_text=clip(search_text or question), chosen_rank=rank, seconds=seconds, rep=actor.name, at=at,
         )  # fmt: skip
 
-    entry = ws.run(add)
-    return Done(entry, Changes.of(deals=[entry.deal_id], log=True, gaps=entry.gap_id is not None))
+    return ws.write(add)
 
 
 def list_log(ws: Workspace, *, deal_id: str | None = None, limit: int | None = 50) -> list[LogRecord]:
-    return ws.run(lambda s: answer_log.list_entries(s, deal_id=deal_id, limit=limit))
+    return ws.read(lambda s: answer_log.list_entries(s, deal_id=deal_id, limit=limit))
 
 
 def list_gaps(ws: Workspace, status: str | None = "open") -> list[GapRecord]:
     """``status=None`` lists every gap."""
-    return ws.run(lambda s: gaps.list_gaps(s, status=status))
+    return ws.read(lambda s: gaps.list_gaps(s, status=status))

@@ -9,7 +9,7 @@ deals, the counts the log and gaps), with no polling and no window knowing about
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -26,6 +26,9 @@ class Changes:
     suggestions: bool = False
     #: Too much changed to list (an import, a restore, a sync): every screen reloads.
     everything: bool = False
+    #: Who asked for the write (the window that saved), so it can skip refreshing what it just showed;
+    #: not part of what changed (equality and truth ignore it).
+    initiator: object = field(default=None, compare=False)
 
     @classmethod
     def of(
@@ -44,16 +47,22 @@ class Changes:
         return Changes(
             self.items | other.items, self.deals | other.deals, self.log or other.log, self.gaps or other.gaps,
             self.suggestions or other.suggestions, self.everything or other.everything,
+            self.initiator if self.initiator is not None else other.initiator,
         )  # fmt: skip
+
+    def by(self, initiator: object) -> "Changes":
+        """The same changes, made on behalf of ``initiator``."""
+        return replace(self, initiator=initiator)
+
+    def from_elsewhere(self, window: object) -> bool:
+        """True unless ``window`` made these changes itself (it already shows them)."""
+        return self.initiator is None or self.initiator is not window
 
     def __bool__(self) -> bool:
         return bool(self.items or self.deals or self.log or self.gaps or self.suggestions or self.everything)
 
     def touches_item(self, item_id: str | None) -> bool:
         return self.everything or (item_id is not None and item_id in self.items)
-
-    def touches_deal(self, deal_id: str | None) -> bool:
-        return self.everything or (deal_id is not None and deal_id in self.deals)
 
     @property
     def any_items(self) -> bool:

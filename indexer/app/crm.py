@@ -15,7 +15,7 @@ from kb.crm.exports import read_export
 from kb.crm.stage_map import load_stage_map
 from kb.progress import ProgressFn, no_progress
 
-from indexer.app.changes import Changes, Done
+from indexer.app.changes import Done
 from indexer.app.workspace import Workspace
 
 __all__ = ["DealImportReport", "export_activities", "import_crm_deals"]
@@ -27,11 +27,10 @@ def import_crm_deals(ws: Workspace, path: Path, *, mapping: Path | None = None,
     export = read_export(Path(path), progress)
     stage_map = load_stage_map(Path(mapping) if mapping else ws.home.crm_stages_path, ws.store.stage_keys(),
                                create=mapping is None)
-    report = ws.run(lambda s: import_deals(s, export, stage_map, progress=progress))
-    return Done(report, Changes.of(deals=report.deal_ids))
+    return ws.write(lambda s: import_deals(s, export, stage_map, progress=progress))
 
 
 def export_activities(ws: Workspace, path: Path, *, since: datetime | None = None) -> int:
     """Answered questions as CRM activities; returns the number of rows written."""
-    rows = ws.run(lambda s: activities(s, since=since))
+    rows = ws.read(lambda s: activities(s, since=since))
     return write_activities(rows, Path(path))

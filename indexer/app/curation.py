@@ -10,7 +10,7 @@ needs only this object.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 from kb.content_format import to_markdown
 from kb.errors import ContentError
 from kb.loader import load_files
-from kb.question_text import MAX_QUESTION_CHARS
 from kb.records import ItemRecord
-from kb.services import curation, file_sync, gaps, suggestions, versions
+from kb.services import curation, markdown_folder, gaps, suggestions, versions
 from kb.services.curation import StaleItem
 from kb.services.gaps import GapRecord
 from kb.services.roles import Actor
 from kb.services.suggestions import SUGGESTION_STATUSES, SuggestionRecord
 from kb.stages import Stage
 
-from indexer.app.changes import Changes, Done
+from indexer.app.changes import Done
+from indexer.app.search import get_item, search
 from indexer.app.workspace import Workspace
 from indexer.engine.results import Hit
 
@@ -65,12 +65,24 @@ class Curation:
 
     # -- plumbing ----------------------------------------------------------------------------------
     def _call(self, fn: Callable[[Session], T]) -> T:
-        """One transaction; nothing searchable changes."""
-        return self.ws.run(fn)
+        """A read: its session cannot write."""
+        return self.ws.read(fn)
 
-    def _write(self, fn: Callable[[Session], T], ids: Callable[[T], Iterable[str]], **flags: bool) -> Done[T]:
-        result = self.ws.write(fn, ids)
-        return Done(result, Changes.of(items=ids(result), **flags))
+    def _write(self, fn: Callable[[Session], T]) -> Done[T]:
+        """A write: the workspace records what it touched, reindexes it and says what changed."""
+        return self.ws.write(fn)
+
+    # -- the one rule: experts save, reps suggest ----------------------------------------------
+    def submit(
+        self, record: ItemRecord, *, base_version: int | None = None, new: bool = False, gap_id: int | None = None
+    ) -> Done[ItemRecord] | Done[SuggestionRecord]:
+        """What the editor's Save does, decided here for every front end: an expert's save is a new
+        version (closing ``gap_id`` when it answers one); a rep's is a suggestion to the experts."""
+        if not self.actor.is_expert:
+            return self.suggest(record)
+        if gap_id is not None:
+            return self.answer_gap(gap_id, record)
+        return self.save(record, base_version=base_version, new=new)
 
     # -- expert writes -------------------------------------------------------------------------
     def save(self, record: ItemRecord, *, base_version: int | None = None, new: bool = False) -> Done[ItemRecord]:
@@ -82,53 +94,48 @@ class Curation:
                 raise ContentError(f"an item with id {record.id!r} already exists; pick another id", field="id")
             return curation.save_item(s, record, self.actor, base_version=base_version)
 
-        return self._write(save, lambda r: [r.id])
+        return self._write(save)
 
     def set_status(self, item_id: str, status: str) -> Done[ItemRecord]:
-        return self._write(lambda s: curation.set_item_status(s, item_id, status, self.actor), lambda r: [r.id])
+        return self._write(lambda s: curation.set_item_status(s, item_id, status, self.actor))
 
     def verify(self, item_id: str, on: date | None = None) -> Done[ItemRecord]:
-        return self._write(lambda s: curation.verify(s, item_id, self.actor, on), lambda r: [r.id])
+        return self._write(lambda s: curation.verify(s, item_id, self.actor, on))
 
     def restore(self, item_id: str, version: int) -> Done[ItemRecord]:
-        return self._write(lambda s: versions.restore_version(s, item_id, version, self.actor), lambda r: [r.id])
+        return self._write(lambda s: versions.restore_version(s, item_id, version, self.actor))
 
     def answer_gap(self, gap_id: int, record: ItemRecord) -> Done[ItemRecord]:
-        return self._write(lambda s: curation.answer_gap(s, gap_id, record, self.actor), lambda r: [r.id], gaps=True)
+        return self._write(lambda s: curation.answer_gap(s, gap_id, record, self.actor))
 
     def accept(
         self, suggestion_id: int, *, note: str = "", force: bool = False
     ) -> Done[tuple[SuggestionRecord, ItemRecord]]:
         return self._write(
-            lambda s: suggestions.accept_suggestion(s, suggestion_id, self.actor, note=note, force=force),
-            lambda r: [r[1].id], suggestions=True,
-        )  # fmt: skip
+            lambda s: suggestions.accept_suggestion(s, suggestion_id, self.actor, note=note, force=force))
 
     def reject(self, suggestion_id: int, *, note: str = "") -> Done[SuggestionRecord]:
-        record = self._call(lambda s: suggestions.reject_suggestion(s, suggestion_id, self.actor, note=note))
-        return Done(record, Changes.of(suggestions=True))
+        return self._write(lambda s: suggestions.reject_suggestion(s, suggestion_id, self.actor, note=note))
 
-    def sync_files(self, root: Path) -> Done[file_sync.SyncReport]:
-        return self._write(lambda s: file_sync.sync_files(s, Path(root), self.actor), lambda r: r.changed_ids,
-                           suggestions=True)  # fmt: skip
+    def sync_files(self, root: Path) -> Done[markdown_folder.SyncReport]:
+        return self._write(lambda s: markdown_folder.sync_files(s, Path(root), self.actor))
 
     # -- anyone ----------------------------------------------------------------------------------
     def suggest(self, record: ItemRecord, note: str = "") -> Done[SuggestionRecord]:
-        record = self._call(lambda s: suggestions.suggest_edit(s, record, self.actor, note))
-        return Done(record, Changes.of(suggestions=True))
+        return self._write(lambda s: suggestions.suggest_edit(s, record, self.actor, note))
 
     # -- reads -----------------------------------------------------------------------------------
     def similar(self, text: str, *, limit: int = SIMILAR_LIMIT, exclude: str | None = None) -> list[Hit]:
         """Existing items (drafts included) close to ``text``: the editor's duplicate guard."""
         if not text.strip():
             return []
-        hits = self.ws.search(text[:MAX_QUESTION_CHARS], limit=limit + 1, expert=True).hits
+        hits = search(self.ws, text, limit=limit + 1, expert=True).hits
         return [h for h in hits if h.id != exclude][:limit]
 
     def item(self, item_id: str, version: int | None = None) -> ItemRecord:
         if version is not None:
             return self._call(lambda s: versions.version_record(s, item_id, version))
-        record = self.ws.get_item(item_id)
+        record = get_item(self.ws, item_id)
         if record is None:
             raise KeyError(f"no item {item_id!r}")
         return record

@@ -29,6 +29,8 @@ from kb.progress import Cancelled, ProgressFn, no_progress
 
 from indexer.app.actors import Actor, current_actor
 from indexer.app.changes import Changes, Done
+from indexer.app.records_import import import_records
+from indexer.app.search import get_item, search
 from indexer.app.workspace import Workspace
 
 BATCH_FILES = 25
@@ -123,7 +125,7 @@ def _repeats(ws: Workspace, ids: list[str]) -> list[str]:
     """New sections whose words are mostly those of an existing item (from another file or by hand)."""
     out = []
     for item_id in ids:
-        record = ws.get_item(item_id)
+        record = get_item(ws, item_id)
         if record is None or record.kind != "article":
             continue
         mine = _words(record.body)
@@ -131,12 +133,12 @@ def _repeats(ws: Workspace, ids: list[str]) -> list[str]:
             continue
         own = file_prefix(str(record.extra.get("source_file", ""))) + "-"  # its own file's other sections
         query = " ".join(sorted(mine, key=lambda w: (-len(w), w))[:8])  # its longest words: the rarest, cheaply
-        hits = ws.search(query, limit=3, expert=True, mode="lexical").hits
+        hits = search(ws, query, limit=3, expert=True, mode="lexical").hits
         candidates = [i for h in hits for i in (h.id, *h.duplicates)]  # the search folds repeats into one hit
         for other_id in candidates:
             if other_id == item_id or other_id.startswith(own):
                 continue
-            other = ws.get_item(other_id)
+            other = get_item(ws, other_id)
             if other is None or other.status == "archived":
                 continue
             theirs = _words(other.body)
@@ -159,17 +161,16 @@ def import_documents(ws: Workspace, path: Path, progress: ProgressFn = no_progre
     root = path if path.is_dir() else path.parent
     files = document_files(path) if path.is_dir() else [path]
     report = DocumentReport(str(path), "documents", files=len(files))
-    changed: list[str] = []
-    suggested = False
+    changes = Changes()
     if path.is_dir() and content_files(path):  # Markdown items beside the documents: the usual import
-        md = ws.import_path(path, progress)
+        done = import_records(ws, path, progress)
+        md, changes = done.value, done.changes
         report.files += md.files
         report.loaded += md.loaded
         report.created, report.updated, report.unchanged = md.created, md.updated, md.unchanged
         report.errors += md.errors
-        changed += [r.id for r in md.changed]
     actor = current_actor(ws=ws)
-    hashes = ws.run(imported_hashes)
+    hashes = ws.read(imported_hashes)
     try:
         for start in range(0, len(files), BATCH_FILES):
             chunk = files[start:start + BATCH_FILES]
@@ -177,19 +178,17 @@ def import_documents(ws: Workspace, path: Path, progress: ProgressFn = no_progre
             if not batch:
                 continue
             progress(min(start + BATCH_FILES, len(files)), len(files), "Saving and indexing")
-            outcomes = ws.write(lambda s: _save_batch(s, batch, actor, report, hashes), lambda o: _ids(o))
-            ids = _ids(outcomes)
-            changed += ids
+            done = ws.write(lambda s: _save_batch(s, batch, actor, report, hashes))  # reindexes what it touched
+            outcomes, changes = done.value, changes | done.changes
             created = [i for o in outcomes for i in o.created]
-            suggested = suggested or any(o.suggested for o in outcomes)
             report.repeats += _repeats(ws, created)
     except Cancelled:
         report.cancelled = True
         report.seconds = time.perf_counter() - started
-        raise CancelledImport(report, Changes.of(items=changed, suggestions=suggested)) from None
+        raise CancelledImport(report, changes) from None
     progress(len(files), len(files), "Imported")
     report.seconds = time.perf_counter() - started
-    return Done(report, Changes.of(items=changed, suggestions=suggested))
+    return Done(report, changes)
 
 
 class CancelledImport(Cancelled):
@@ -199,10 +198,6 @@ class CancelledImport(Cancelled):
         super().__init__(f"cancelled after {report.loaded} item(s); import again to resume")
         self.report = report
         self.changes = changes
-
-
-def _ids(outcomes: list[FileOutcome]) -> list[str]:
-    return [i for o in outcomes for i in o.changed]
 
 
 def _read_batch(

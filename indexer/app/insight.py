@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from kb.services import report_csv, reports
+from kb.services import gap_groups, report_csv, reports
 from kb.services.reports import BUCKETS, LOOP_LOOKBACK_DAYS
 
 from indexer.app.journey import stage_labels
-from indexer.app.sync import read_team
+from indexer.app.team_sync import read_team
 from indexer.app.workspace import Workspace
 
 T = TypeVar("T")
@@ -41,7 +41,7 @@ class Insight:
 
 def _read(ws: Workspace, build: Callable[[Session], T], team: bool) -> T:
     """On this laptop's home, or (``team``) on the team server with this member's own role."""
-    return read_team(ws, build) if team else ws.run(build)
+    return read_team(ws, build) if team else ws.read(build)
 
 
 def insight(ws: Workspace, *, team: bool = False) -> Insight:
@@ -88,7 +88,7 @@ def report(
         if name == "loops":
             return reports.loops(s)
         if name == "gaps":
-            return reports.group_gaps(s, status)
+            return gap_groups.group_gaps(s, status)
         raise ValueError(f"unknown report {name!r}")
 
     return _read(ws, build, team)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kb.services import answer_log, deals, gaps, reports
+from kb.services import answer_log, deals, gap_groups, gaps
 from kb.services.deals import DEAL_STATUSES, ROLES, DealRecord
 from kb.services.gap_groups import GapGroup
 from kb.services.roles import require_expert
 
 from indexer.app.actors import Actor, current_actor
-from indexer.app.changes import Changes, Done
+from indexer.app.changes import Done
 from indexer.app.workspace import Workspace
 
 __all__ = ["DEAL_STATUSES", "ROLES", "DealRecord"]
@@ -61,8 +61,7 @@ def label_of(labels: dict[str, str], key: str | None) -> str:
 
 # -- deals ------------------------------------------------------------------------------------------
 def _deal_write(ws: Workspace, fn) -> Done[DealRecord]:  # type: ignore[no-untyped-def]
-    deal = ws.run(fn)
-    return Done(deal, Changes.of(deals=[deal.id]))
+    return ws.write(fn)
 
 
 def create_deal(
@@ -86,11 +85,11 @@ def add_stakeholder(ws: Workspace, deal_id: str, name: str, role: str) -> Done[D
 
 
 def get_deal(ws: Workspace, deal_id: str) -> DealRecord:
-    return ws.run(lambda s: deals.get_deal(s, deal_id))
+    return ws.read(lambda s: deals.get_deal(s, deal_id))
 
 
 def list_deals(ws: Workspace, status: str | None = None) -> list[DealRecord]:
-    return ws.run(lambda s: deals.list_deals(s, status=status))
+    return ws.read(lambda s: deals.list_deals(s, status=status))
 
 
 def deals_overview(ws: Workspace) -> DealsOverview:
@@ -124,7 +123,7 @@ def deal_detail(ws: Workspace, deal_id: str) -> DealDetail:
     def read(s):  # type: ignore[no-untyped-def]
         return deals.get_deal(s, deal_id), answer_log.list_entries(s, deal_id=deal_id, newest_first=False)
 
-    deal, entries = ws.run(read)
+    deal, entries = ws.read(read)
     return DealDetail(deal, timeline(deal, entries, stage_labels(ws)))
 
 
@@ -133,9 +132,9 @@ def gap_queue(ws: Workspace, status: str | None = "open") -> GapQueue:
     """Open gaps grouped by similar question, with the deals' names."""
 
     def read(s):  # type: ignore[no-untyped-def]
-        return reports.group_gaps(s, status), {d.id: d.name for d in deals.list_deals(s)}
+        return gap_groups.group_gaps(s, status), {d.id: d.name for d in deals.list_deals(s)}
 
-    groups, names = ws.run(read)
+    groups, names = ws.read(read)
     return GapQueue(stage_labels(ws), groups, names)
 
 
@@ -151,4 +150,4 @@ def dismiss_gaps(ws: Workspace, gap_ids: tuple[int, ...] | list[int], actor: Act
             gaps.resolve_gap(s, gap_id, item_id=None, status="dismissed", by=actor.name)
         return len(gap_ids)
 
-    return Done(ws.run(dismiss), Changes.of(gaps=True))
+    return ws.write(dismiss)

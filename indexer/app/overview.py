@@ -29,5 +29,5 @@ def overview(ws: Workspace) -> Overview:
             open_gaps=gaps.count_gaps(s),
         )
 
-    ov = ws.run(read)
+    ov = ws.read(read)
     return Overview(ov.items, ov.deals, ov.open_gaps, ws.store.stages())

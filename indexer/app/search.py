@@ -6,11 +6,12 @@ the stage of the deal and the expert-only drafts are decided in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from kb.question_text import MAX_QUESTION_CHARS, valid_text
 from kb.records import ItemRecord
-from kb.services import answer_log
+from kb.services import answer_log, deals, items
 
 from indexer.app.workspace import Workspace
 from indexer.engine.results import Hit, SearchFilters, SearchResult, StillWanted, Superseded
@@ -61,13 +62,26 @@ def search(
     """
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
-    return ws.search(
-        clip(text), limit=limit, deal_id=deal_id, stage=stage, filters=filters, expert=expert, mode=mode, wanted=wanted
-    )
+    stage = stage or (ws.read(lambda s: deals.get_deal(s, deal_id).stage) if deal_id else None)
+    result = ws.index.search(
+        clip(text), limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else (),
+        mode=mode, wanted=wanted,
+    )  # fmt: skip
+    if any(not h.title for h in result.hits):
+        hits = [h if h.title else replace(h, title=_title_from(h.snippet)) for h in result.hits]
+        result = replace(result, hits=hits)
+    return result
+
+
+def _title_from(snippet: str, words: int = 12) -> str:
+    """Items imported without a title (BEIR answers) are shown by their first words."""
+    plain = re.sub(r"<[^>]+>", "", snippet)
+    parts = plain.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def get_item(ws: Workspace, item_id: str) -> ItemRecord | None:
-    return ws.get_item(item_id)
+    return ws.read(lambda s: items.get_item(s, item_id))
 
 
 def next_questions(
@@ -78,7 +92,7 @@ def next_questions(
     Expertise is a chain: one answer leads to the next question, so the answer pane shows both.
     ``wanted`` as for :func:`search` (the rep's next question comes first).
     """
-    asked = ws.run(lambda s: answer_log.asked_next(s, item_id))
+    asked = ws.read(lambda s: answer_log.asked_next(s, item_id))
     out = [NextQuestion(q, "asked-next", n) for q, n in asked]
     found = search(ws, title, limit=SIMILAR_LIMIT + 1, stage=stage, wanted=wanted)
     similar = [h for h in found.hits if h.id != item_id]

@@ -28,7 +28,7 @@ SHIPPED_VECTORS = BUNDLED_CONTENT / "vectors"
 def reconcile(ws: Workspace) -> int:
     """Compare the vectors with every item in the database, take what the bundled content ships;
     returns how many still wait for embedding."""
-    ws.run(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
+    ws.read(lambda s: ws.index.semantic.reconcile(items.iter_records(s)))
     return adopt_shipped(ws)
 
 

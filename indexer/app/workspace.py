@@ -8,27 +8,22 @@ no front end can forget to update the index. Built once per process and passed t
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from kb.demo import DemoReport, seed_demo
-from kb.importing import ImportReport, import_path
-from kb.paths import BUNDLED_CONTENT, Home
+from kb.paths import Home
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
-from kb.services import answer_log, deals, gaps, items
+from kb.services import items
 from kb.store import Store
 
-from indexer.engine.results import SearchFilters, SearchResult, StillWanted
+from indexer.app.changes import Changes, Done
+from indexer.app.unit_of_work import Recorder, guard_read, touched
 from indexer.engine.search_index import SearchIndex
 
 SEED_NONE, SEED_CONTENT, SEED_DEMO = "none", "content", "demo"
@@ -50,24 +45,20 @@ class Workspace:
         cls,
         home: Home | str | Path | None = None,
         *,
-        seed: str = SEED_CONTENT,
         progress: ProgressFn = no_progress,
-        content: Path | None = None,
+        first_run: Callable[["Workspace"], object] | None = None,
     ) -> "Workspace":
-        """Open (creating if needed) a home; an empty one is filled from ``content`` (default: the
-        bundled demo content). A ``Cancelled`` from ``progress`` closes what was opened and leaves
-        the home so that the next open finishes the job: an empty store imports again, and an index
-        left behind the database is rebuilt (its marker stays)."""
+        """Open (creating if needed) a home; an empty one is handed to ``first_run`` (the content
+        use cases fill it: :func:`indexer.app.content.open_home`). A ``Cancelled`` from ``progress``
+        closes what was opened and leaves the home so that the next open finishes the job: an empty
+        store imports again, and an index left behind the database is rebuilt (its marker stays)."""
         home = home if isinstance(home, Home) else Home.resolve(home)
         home.ensure()
-        bundled_synonyms = BUNDLED_CONTENT / "synonyms.txt"
-        if seed != SEED_NONE and not home.synonyms_path.exists() and bundled_synonyms.exists():
-            shutil.copyfile(bundled_synonyms, home.synonyms_path)
         store = Store(home)
         ws = cls(store, SearchIndex(home.index_dir, home.synonyms_path))
         try:
-            if seed != SEED_NONE and store.is_empty():
-                ws.first_run(progress, demo=seed == SEED_DEMO, content=content)
+            if first_run is not None and store.is_empty():
+                first_run(ws)
             else:
                 ws.ensure_index(progress)
         except BaseException:
@@ -75,48 +66,67 @@ class Workspace:
             raise
         return ws
 
-    def first_run(
-        self, progress: ProgressFn = no_progress, *, demo: bool = False, content: Path | None = None
-    ) -> ImportReport:
-        report = self.import_path(content or BUNDLED_CONTENT, progress)
-        if demo:
-            self.load_demo(progress)
-        what = "the bundled demo content" if content is None else str(content)
-        self.notices.append(f"Imported {report.loaded} items from {what}.")
-        return report
-
-    def load_demo(self, progress: ProgressFn = no_progress) -> DemoReport:
-        progress(0, 0, "Loading demo deals and answer log")
-        return seed_demo(self.store)
-
-    # -- transactions ----------------------------------------------------------------------------
-    def run(self, fn: Callable[[Session], T]) -> T:
-        """One transaction around ``fn``; for reads and for writes that change nothing searchable."""
-        with self.store.session() as session:
+    # -- the two entries: one read, one write ----------------------------------------------------
+    def read(self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in a session that cannot write: a flush of any change raises
+        :class:`~indexer.app.unit_of_work.ReadOnlyError`, and the session is rolled back at the end."""
+        with self.store.unbegun_session() as session:
+            guard_read(session)
             return fn(session)
 
-    def write(self, fn: Callable[[Session], T], item_ids: Callable[[T], Iterable[str]] = lambda _r: ()) -> T:
-        """Run ``fn`` in one transaction, then reindex the items it names.
+    def write(
+        self,
+        fn: Callable[[Session], T],
+        *,
+        bulk: bool = False,
+        unchanged_on: tuple[type[BaseException], ...] = (),
+        progress: ProgressFn = no_progress,
+        initiator: object = None,
+    ) -> Done[T]:
+        """The one write entry: run ``fn`` in one transaction, record the rows it touched, reindex
+        the items among them, and return ``fn``'s value with the :class:`Changes` it made.
 
         A refused or invalid write rolls back before the pending-index marker is set, so it never
         costs a full index rebuild on the next start; the marker spans only the commit and the
-        reindex, where a crash would leave the index behind the database.
+        reindex, where a crash would leave the index behind the database. ``bulk``: ``fn`` commits
+        by itself (Core-level writes on the engine, a team sync), names what it touched with
+        :func:`~indexer.app.unit_of_work.touch`, and the marker spans it too; exceptions in
+        ``unchanged_on`` are known to leave the database untouched (a server that went away).
         """
-        transaction = self.store.session()
-        session = transaction.__enter__()
-        try:
-            result = fn(session)
-        except BaseException:
-            transaction.__exit__(*sys.exc_info())  # roll back
-            raise
-        ids = list(item_ids(result))
-        if not ids:
-            transaction.__exit__(None, None, None)
-            return result
-        with self._index_follows():
-            transaction.__exit__(None, None, None)  # commit
-            self.reindex_ids(ids)
-        return result
+        with self.store.unbegun_session() as session:
+            recorder = Recorder(session)
+            try:
+                if bulk:
+                    with self._index_follows(unchanged_on):
+                        result = fn(session)
+                        session.flush()
+                        changes = touched(session).by(initiator)
+                        session.commit()
+                        self._reindex_touched(changes, progress)
+                    return Done(result, changes)
+                result = fn(session)
+                session.flush()
+                changes = touched(session).by(initiator)
+                if not changes.items:
+                    session.commit()
+                    return Done(result, changes)
+                with self._index_follows():
+                    session.commit()
+                    self._reindex_touched(changes, progress)
+                return Done(result, changes)
+            finally:
+                recorder.close()
+
+    def _reindex_touched(self, changes: Changes, progress: ProgressFn) -> None:
+        if not changes.items:
+            return
+        if self.index.needs_rebuild():
+            self.rebuild_index(progress)
+            return
+        total = len(changes.items)
+        progress(0, total, "Indexing")
+        self.reindex_ids(sorted(changes.items))
+        progress(total, total, "Indexed")
 
     # -- index upkeep ---------------------------------------------------------------------------
     def ensure_index(self, progress: ProgressFn = no_progress) -> str | None:
@@ -176,104 +186,17 @@ class Workspace:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return
+        found: dict[str, ItemRecord] = {}
         with self.store.session() as s:
-            found = items.get_items(s, ids)
+            for start in range(0, len(ids), 1000):  # within every database's limit on bound parameters
+                found.update(items.get_items(s, ids[start:start + 1000]))
         self._reindex(found.values())
         gone = [i for i in ids if i not in found]
         if gone:
             with self._write_lock:
                 self.index.delete(gone)
 
-    # -- content ---------------------------------------------------------------------------------
-    def import_path(self, path: Path, progress: ProgressFn = no_progress) -> ImportReport:
-        """All or nothing: a ``Cancelled`` from ``progress`` while reading or saving changes nothing;
-        one during indexing leaves the marker, so the next open rebuilds from the database."""
-        progress(0, 0, f"Reading {path.name}")
-        with self._index_follows():
-            report = import_path(self.store, Path(path), progress=progress)
-            if self.index.needs_rebuild():
-                self.rebuild_index(progress)
-            else:
-                progress(0, len(report.changed), "Indexing")
-                self._reindex(report.changed)
-                progress(len(report.changed), len(report.changed), "Indexed")
-        return report
-
-    def save_item(self, record: ItemRecord, *, saved_by: str = "") -> ItemRecord:
-        with self._index_follows():
-            with self.store.session() as s:
-                summary = items.save_records(s, [record], saved_by=saved_by)
-            self._reindex(summary.changed)
-        return summary.changed[0] if summary.changed else record
-
-    def set_item_status(self, item_id: str, status: str, *, saved_by: str = "") -> ItemRecord:
-        with self._index_follows():
-            with self.store.session() as s:
-                record = items.set_status(s, item_id, status, saved_by=saved_by)
-            self._reindex([record])
-        return record
-
-    def get_item(self, item_id: str) -> ItemRecord | None:
-        with self.store.session() as s:
-            return items.get_item(s, item_id)
-
-    def records(self, *, include_archived: bool = True) -> list[ItemRecord]:
-        with self.store.session() as s:
-            return items.all_records(s, include_archived=include_archived)
-
-    # -- search ----------------------------------------------------------------------------------
-    def deal_stage(self, deal_id: str | None) -> str | None:
-        if not deal_id:
-            return None
-        with self.store.session() as s:
-            return deals.get_deal(s, deal_id).stage
-
-    def search(
-        self,
-        text: str,
-        *,
-        limit: int = 10,
-        deal_id: str | None = None,
-        stage: str | None = None,
-        filters: SearchFilters | None = None,
-        expert: bool = False,
-        mode: str = "hybrid",
-        wanted: StillWanted | None = None,
-    ) -> SearchResult:
-        """The one search path for the app, the CLI and the evaluation."""
-        stage = stage or self.deal_stage(deal_id)
-        result = self.index.search(
-            text, limit=limit, filters=filters, include_drafts=expert, stage_boost=(stage,) if stage else (), mode=mode,
-            wanted=wanted,
-        )
-        if any(not h.title for h in result.hits):
-            hits = [h if h.title else replace(h, title=_title_from(h.snippet)) for h in result.hits]
-            result = replace(result, hits=hits)
-        return result
-
-    # -- overview --------------------------------------------------------------------------------
-    def stats(self) -> dict[str, object]:
-        with self.store.session() as s:
-            counts = items.count_items(s)
-            return {
-                "articles": counts.get("article", 0),
-                "qa": counts.get("qa", 0),
-                "stages": self.store.stage_keys(),
-                "deals": deals.count_deals(s),
-                "log_entries": answer_log.count_entries(s),
-                "gaps": gaps.count_gaps(s),
-                "stale": len(items.stale_records(s)),
-                "indexed": self.index.doc_count(),
-                "home": str(self.home.root),
-            }
-
     def close(self) -> None:
         self.index.close()
         self.store.close()
 
-
-def _title_from(snippet: str, words: int = 12) -> str:
-    """Items imported without a title (BEIR answers) are shown by their first words."""
-    plain = re.sub(r"<[^>]+>", "", snippet)
-    parts = plain.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

@@ -1,4 +1,4 @@
-"""``kb server init|status|add-member``, ``kb team join|status`` and ``kb sync``: thin wrappers over indexer.app.sync."""
+"""``kb server init|status|add-member``, ``kb team join|status`` and ``kb sync``: thin wrappers over indexer.app.team_sync."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from rich.progress import Progress
 
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import SEED_NONE
 from indexer.cli.common import add_json, open_workspace
 from indexer.cli.output import console, print_json
@@ -140,7 +140,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("Sync", total=2)
 
-        def progress(label: str, done: int, total: int) -> None:
+        def progress(done: int, total: int, label: str) -> None:
             bar.update(task, description=f"Sync: {label}", completed=done, total=total)
 
         report, index_seconds = app_sync.sync_home(ws, progress).value

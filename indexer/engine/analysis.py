@@ -65,15 +65,6 @@ def analyze(text: str) -> list[str]:
     return out
 
 
-def plain_words(text: str) -> list[str]:
-    """Lowercase unstemmed content words (the vocabulary used for prefix and spelling)."""
-    return [
-        w
-        for w in (m.group().lower() for m in WORD_RE.finditer(text))
-        if len(w) <= MAX_TOKEN_LEN and w not in STOP_WORDS
-    ]
-
-
 class FastAnalyzer(Analyzer):
     """Tokenize, lowercase, drop stop words and (optionally) Porter-stem in a single pass.
 

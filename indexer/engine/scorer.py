@@ -32,11 +32,6 @@ _EMPTY_TF = np.zeros(0, dtype=np.float32)
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
-def idf_whoosh(n: int, df: int) -> float:
-    """Whoosh's BM25F idf, ``ln(N/(df+1)) + 1``: flatter than Lucene's, keeps common words in play."""
-    return math.log(n / (df + 1.0)) + 1.0
-
-
 def idf_lucene(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 

@@ -12,6 +12,8 @@ Dataset layout: ``corpus.jsonl`` ``{id,title,text}``, ``queries.jsonl`` ``{id,te
 
 from __future__ import annotations
 
+from indexer.app import content as app_content
+from indexer.app.content import open_home
 import functools
 import json
 import math
@@ -30,6 +32,7 @@ from threadpoolctl import threadpool_limits
 from kb.progress import ProgressFn, no_progress
 from kb.records import ItemRecord
 
+from indexer.app import search as app_search
 from indexer.engine.results import SearchResult
 
 #: Search function under test: text → ranked ids (duplicates flattened) and elapsed ms.
@@ -188,9 +191,9 @@ def evaluate(
         if synonyms_path is not None:
             home.mkdir(parents=True)
             shutil.copyfile(synonyms_path, home / "synonyms.txt")
-        ws = Workspace.open(home, seed=SEED_NONE)
+        ws = open_home(home, seed=SEED_NONE)
         try:
-            report = ws.import_path(Path(root), progress)
+            report = app_content.import_content(ws, Path(root), progress).value
             if report.errors:
                 raise ValueError(f"{root}: {len(report.errors)} corpus rows could not be imported: {report.errors[0]}")
             embed: dict[str, Any] = {}
@@ -206,7 +209,7 @@ def evaluate(
                 if vector_cache is not None:
                     cache.save(ws.index.vectors, vector_cache)
             with threadpool_limits(limits=1, user_api="blas"):  # searches run as in the app (desktop.app.main)
-                per_mode = {m: score_run(ds, flattened(functools.partial(ws.search, mode=m)), progress) for m in modes}
+                per_mode = {m: score_run(ds, flattened(functools.partial(app_search.search, ws, mode=m)), progress) for m in modes}
         finally:
             ws.close()
     return {**per_mode[modes[0]], "mode": modes[0], "modes": per_mode, **({"embedding": embed} if embed else {})}

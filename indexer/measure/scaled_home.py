@@ -6,6 +6,7 @@ one transaction per copy through the same service an import uses, then indexed o
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,12 +20,12 @@ from indexer.app.workspace import SEED_NONE, Workspace
 def build_scaled_home(home: Path, dataset: Path, scale: int, vector_cache: Path | None = None) -> int:
     """Returns the items indexed. With ``vector_cache``, the meaning vectors are made ready too
     (copies share their original's vector; texts cached by an earlier run are not embedded again)."""
-    ws = Workspace.open(home, seed=SEED_NONE)
+    ws = open_home(home, seed=SEED_NONE)
     try:
         base = list(iter_corpus(dataset, []))
         for k in range(scale):
             copies = base if k == 0 else [replace(r, id=f"{r.id}~{k}") for r in base]
-            ws.run(lambda s, copies=copies: items.save_records(s, copies, saved_by="bench"))
+            ws.write(lambda s, copies=copies: items.save_records(s, copies, saved_by="bench"))
             print(f"  saved copy {k + 1}/{scale}", flush=True)
         t0 = time.perf_counter()
         n = ws.rebuild_index(lambda d, t, label: None)

@@ -53,24 +53,3 @@ def load_beir(path: Path) -> LoadResult:
     result = LoadResult(files=1)
     result.records = list(iter_corpus(path, result.errors))
     return result
-
-
-def read_queries(path: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
-    with (path / "queries.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                row = json.loads(line)
-                out[str(row["id"])] = str(row["text"])
-    return out
-
-
-def read_qrels(path: Path) -> dict[str, dict[str, int]]:
-    qrels: dict[str, dict[str, int]] = {}
-    with (path / "qrels.tsv").open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3 or (n == 0 and not parts[2].strip().lstrip("-").isdigit()):
-                continue
-            qrels.setdefault(parts[0], {})[parts[1]] = int(parts[2])
-    return qrels

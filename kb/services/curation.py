@@ -98,10 +98,6 @@ def set_item_status(session: Session, item_id: str, status: str, actor: Actor) -
     return _save(session, replace(_current(session, item_id), status=status), actor)
 
 
-def publish(session: Session, item_id: str, actor: Actor) -> ItemRecord:
-    return set_item_status(session, item_id, "published", actor)
-
-
 def archive(session: Session, item_id: str, actor: Actor) -> ItemRecord:
     return set_item_status(session, item_id, "archived", actor)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -146,6 +146,14 @@ def get_item(session: Session, item_id: str) -> ItemRecord | None:
 
 def get_items(session: Session, ids: Sequence[str]) -> dict[str, ItemRecord]:
     return {i.id: to_record(i) for i in session.scalars(select(Item).where(Item.id.in_(list(ids))))}
+
+
+def updated_since(session: Session, since: datetime | None) -> list[tuple[str, datetime]]:
+    """Ids and update times of the items changed after ``since`` (every item when None)."""
+    query = select(Item.id, Item.updated_at)
+    if since is not None:
+        query = query.where(Item.updated_at > since)
+    return [(r[0], r[1]) for r in session.execute(query).all()]
 
 
 def all_records(session: Session, *, include_archived: bool = True) -> list[ItemRecord]:

@@ -20,10 +20,8 @@ from sqlalchemy.orm import Session
 from kb.models import AnswerLogEntry, AnswerLogItem
 from kb.question_text import normalise_question
 from kb.services.deals import StageEventRecord, list_deals
-from kb.services.gap_groups import GapGroup, group_gaps  # noqa: F401  (re-exported: every report in one place)
 from kb.services.items import all_records
 from kb.services.report_common import ReportError, as_datetime, check_stage, in_window, ordered_stages
-from kb.services.report_csv import REPORTS, report_rows, write_report_csv  # noqa: F401  (re-exported)
 
 BUCKETS = ("week", "month")
 STALE_IN_USE_DAYS = 90

@@ -66,7 +66,7 @@ CHANNELS: dict[str, Channel] = {c.table.name: c for c in (
     Channel(_t(JourneyStage), "key", "expert", "all", "the team's journey stages"),
     Channel(_t(SharedFile), "name", "expert", "all", "team-wide files (the synonyms list)"),
     Channel(_t(SharedVector), "hash", "expert", "all", "meaning vectors, computed once for the team "
-            "(indexer.app.sync moves them between the server and the laptop's vector store)"),
+            "(indexer.app.team_sync moves them between the server and the laptop's vector store)"),
     Channel(_t(FileSync), "root", "local", "none", "this laptop's content folders"),
     Channel(_t(SyncState), "key", "local", "none", "this laptop's sync bookkeeping"),
 )}

@@ -33,11 +33,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from kb.db import head_revision
 from kb.paths import BUNDLED_CONTENT
+from kb.progress import ProgressFn, no_progress
 from kb.models import (AnswerLogEntry, AnswerLogItem, Deal, Gap, Item, ItemVersion, JourneyStage, SharedFile,
                        StageEvent, Stakeholder, Suggestion, SyncState, utcnow)
 from kb.team.replication import CHANNELS, PENDING, chunks, insert_new, pull_missing, row
 
-ProgressFn = Callable[[str, int, int], None]
 FAULT_ENV = "EXPERT_ANSWERS_SYNC_FAULT"  # test hook: SIGKILL ourselves at the named point
 BASES_KEY, LAST_SYNC_KEY, PUSHED_KEY = "base_versions", "last_sync", "pushed_upto"
 SERVER_KEY, MEMBER_KEY, ROLE_KEY, LOCAL_ONLY_KEY = "server_url", "member", "role", "local_only"
@@ -443,8 +443,9 @@ def pull(local: Connection, server: Connection, member: str, role: str, report: 
 
 
 def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
-         progress: ProgressFn = lambda *_: None, synonyms_path: Path | None = None) -> SyncReport:
-    """Push (one server transaction) then pull (one local transaction); safe to rerun after any failure."""
+         progress: ProgressFn = no_progress, synonyms_path: Path | None = None) -> SyncReport:
+    """Push (one server transaction) then pull (one local transaction); safe to rerun after any failure,
+    a :class:`~kb.progress.Cancelled` raised by ``progress`` included (the one cancel, as for imports)."""
     report = SyncReport()
     with server.connect() as remote:
         revision = remote.execute(text("SELECT version_num FROM alembic_version")).scalar() or "none"
@@ -454,12 +455,12 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
     with local_engine.connect() as local:  # what exists now is what this push covers
         pushed = _snapshot(local)
     _fault("before_push")
-    progress("up", 0, 2)
+    progress(0, 2, "up")
     with local_engine.connect() as local, server.begin() as remote:
         push(local, remote, member, role, report, synonyms_path)
         _fault("before_commit")
     _fault("after_commit")
-    progress("down", 1, 2)
+    progress(1, 2, "down")
     with local_engine.begin() as local, server.connect() as remote:
         # A write first: SQLite then holds the write lock, so no log entry can slip in between
         # the check below and the rows the pull adds.
@@ -472,34 +473,32 @@ def sync(local_engine: Engine, server: Engine, *, member: str, role: str,
         # Rows the pull brought (a colleague's gaps) are on the server already: when nothing
         # local came between, they are covered by the mark and never count as "to send".
         set_state(local, PUSHED_KEY, json.dumps(_snapshot(local) if quiet else pushed))
-    progress("done", 2, 2)
+    progress(2, 2, "done")
     return report
 
 
-def pending(local_engine: Engine, role: str = "rep") -> dict[str, int]:
+def pending(local: Connection, role: str = "rep") -> dict[str, int]:
     """What the next sync sends (what a status indicator shows): records created here since the last
     sync, deals changed since, and on an expert's laptop content edits and decisions."""
-    with local_engine.connect() as local:
-        upto = _marks(local)
-        out = {name: local.execute(select(func.count()).select_from(t).where(t.c.id > upto[name])).scalar() or 0
-               for name, t in PENDING.items()}
-        since = state(local, LAST_SYNC_KEY, "")
-        kept = local_only(local)
-        deals = local.execute(select(Deal.id, Deal.updated_at)).all()
-        out["deal changes"] = sum(1 for d in deals if d.id not in kept.deals
-                                  and (not since or d.updated_at > datetime.fromisoformat(since)))
-        if role == "expert":
-            out["content edits"] = content_edits_waiting(local)
-            if since:
-                cutoff = datetime.fromisoformat(since)
-                out["decisions"] = (
-                    (local.execute(select(func.count()).select_from(Gap).where(Gap.resolved_at > cutoff)).scalar() or 0)
-                    + (local.execute(select(func.count()).select_from(Suggestion)
-                                     .where(Suggestion.decided_at > cutoff)).scalar() or 0))
-        return out
+    upto = _marks(local)
+    out = {name: local.execute(select(func.count()).select_from(t).where(t.c.id > upto[name])).scalar() or 0
+           for name, t in PENDING.items()}
+    since = state(local, LAST_SYNC_KEY, "")
+    kept = local_only(local)
+    deals = local.execute(select(Deal.id, Deal.updated_at)).all()
+    out["deal changes"] = sum(1 for d in deals if d.id not in kept.deals
+                              and (not since or d.updated_at > datetime.fromisoformat(since)))
+    if role == "expert":
+        out["content edits"] = content_edits_waiting(local)
+        if since:
+            cutoff = datetime.fromisoformat(since)
+            out["decisions"] = (
+                (local.execute(select(func.count()).select_from(Gap).where(Gap.resolved_at > cutoff)).scalar() or 0)
+                + (local.execute(select(func.count()).select_from(Suggestion)
+                                 .where(Suggestion.decided_at > cutoff)).scalar() or 0))
+    return out
 
 
-def last_sync(local_engine: Engine) -> datetime | None:
-    with local_engine.connect() as local:
-        value = state(local, LAST_SYNC_KEY, "")
+def last_sync(local: Connection) -> datetime | None:
+    value = state(local, LAST_SYNC_KEY, "")
     return datetime.fromisoformat(value) if value else None

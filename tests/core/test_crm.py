@@ -4,6 +4,7 @@ an edited stage mapping, and the activities export read back."""
 
 from __future__ import annotations
 
+from indexer.app import content as app_content
 import csv
 import json
 import random
@@ -173,7 +174,7 @@ def test_the_activities_export_round_trips_the_answer_log(ws, tmp_path: Path, ca
     path = _write_sf(tmp_path / "opps.csv", _opps(random.Random(7), 3))
     deal_ids = crm.import_crm_deals(ws, path).value.deal_ids
     rep = current_actor("Rita Rep", "rep")
-    items = [r for r in ws.records() if r.kind == "qa"][:3]
+    items = [r for r in app_content.records(ws, ) if r.kind == "qa"][:3]
     logged = [
         answers.log_question(ws, rep, "Do you support SAML single sign-on with Okta?", deal_id=deal_ids[0],
                              item_ids=[items[0].id], rank=1, seconds=12.5, role="technical-evaluator").value,

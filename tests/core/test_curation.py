@@ -3,6 +3,8 @@ gap → answer, the suggestion queue, and content-folder sync that never overwri
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
+from indexer.app import search as app_search
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 
 from kb.models import Item, ItemVersion, Suggestion
 from kb.records import ItemRecord
-from kb.services import curation, file_sync, gaps, suggestions, versions
+from kb.services import curation, markdown_folder, gaps, suggestions, versions
 from kb.services.items import get_item
 from kb.services.roles import Actor, PermissionDenied, resolve_actor
 from kb.store import Store
@@ -180,7 +182,7 @@ def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path)
     from indexer.app.curation import Curation
     from indexer.app.workspace import SEED_NONE, Workspace
 
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     try:
         cur = Curation(ws, EXPERT)
         cur.save(sso())
@@ -196,7 +198,7 @@ def test_gap_to_item_closes_the_gap_and_search_finds_its_wording(tmp_path: Path)
         assert (closed.id, closed.answered_by) == (gap.id, saved.id)
         assert saved.phrasings == ("Is there a sandbox for our proof of concept?",)  # the prospect's wording kept
         assert saved.owner == "Priya"
-        assert ws.search("sandbox for our proof of concept").ids()[0] == saved.id
+        assert app_search.search(ws, "sandbox for our proof of concept").ids()[0] == saved.id
         with pytest.raises(gaps.GapError, match="already answered"):
             cur.gap_draft(gap.id)
     finally:
@@ -207,18 +209,18 @@ def test_curation_writes_reach_the_search_index(tmp_path: Path) -> None:
     from indexer.app.curation import Curation
     from indexer.app.workspace import SEED_NONE, Workspace
 
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     try:
         cur = Curation(ws, EXPERT)
         cur.save(sso(body="Yes, SAML 2.0."))
         cur.save(sso(body="Yes, with passkeys too."))
-        assert ws.search("passkeys").ids() == ["sec-sso"]
+        assert app_search.search(ws, "passkeys").ids() == ["sec-sso"]
         assert [h.id for h in cur.similar("Can I sign in with passkeys?")] == ["sec-sso"]  # the duplicate guard
         assert cur.similar("Can I sign in with passkeys?", exclude="sec-sso") == []
         cur.restore("sec-sso", 1)
-        assert ws.search("passkeys").ids() == []
+        assert app_search.search(ws, "passkeys").ids() == []
         cur.set_status("sec-sso", "archived")
-        assert ws.search("SSO").ids() == []
+        assert app_search.search(ws, "SSO").ids() == []
     finally:
         ws.close()
 
@@ -232,38 +234,38 @@ def test_sync_imports_new_and_changed_files_and_export_writes_back(store: Store,
     root = tmp_path / "content"
     qa_file(root, "Do you support SSO?")
     with store.session() as s:
-        first = file_sync.sync_files(s, root, EXPERT)
-        again = file_sync.sync_files(s, root, EXPERT)
+        first = markdown_folder.sync_files(s, root, EXPERT)
+        again = markdown_folder.sync_files(s, root, EXPERT)
     assert [(e.item_id, e.action) for e in first.entries] == [("sec-sso", "created")]
     assert [e.action for e in again.entries] == ["unchanged"]
     qa_file(root, "Do you support SSO and SCIM?")
     with store.session() as s:
-        changed = file_sync.sync_files(s, root, EXPERT)
+        changed = markdown_folder.sync_files(s, root, EXPERT)
         assert get_item(s, "sec-sso").title == "Do you support SSO and SCIM?"  # type: ignore[union-attr]
         curation.verify(s, "sec-sso", EXPERT, on=date(2026, 12, 1))
-        behind = file_sync.sync_files(s, root, EXPERT)
-        exported = file_sync.export_folder(s, root)
+        behind = markdown_folder.sync_files(s, root, EXPERT)
+        exported = markdown_folder.export_folder(s, root)
     assert changed.changed_ids == ("sec-sso",) and changed.entries[0].action == "updated"
     assert behind.entries[0].action == "behind"  # the app's newer edit is not undone by the old file
     assert [(e.path, e.action) for e in exported.entries] == [("qa/sso.md", "written")]  # its own file, not a copy
     assert "verified_on: 2026-12-01" in (root / "qa" / "sso.md").read_text()
     with pytest.raises(PermissionDenied), store.session() as s:
-        file_sync.sync_files(s, root, REP)
+        markdown_folder.sync_files(s, root, REP)
 
 
 def test_a_conflicting_file_edit_is_reported_and_both_versions_are_kept(store: Store, tmp_path: Path) -> None:
     root = tmp_path / "content"
     path = qa_file(root, "Do you support SSO?")
     with store.session() as s:
-        file_sync.sync_files(s, root, EXPERT)
+        markdown_folder.sync_files(s, root, EXPERT)
         synced = get_item(s, "sec-sso")
         assert synced is not None
         app = curation.save_item(s, replace(synced, title="Do you support SSO (app edit)?"), EXPERT)
     qa_file(root, "Do you support SSO (file edit)?")
     file_text = path.read_text()
     with store.session() as s:
-        report = file_sync.sync_files(s, root, EXPERT)
-        again = file_sync.sync_files(s, root, EXPERT)
+        report = markdown_folder.sync_files(s, root, EXPERT)
+        again = markdown_folder.sync_files(s, root, EXPERT)
     (conflict,) = report.conflicts
     assert conflict.item_id == "sec-sso" and not report.ok
     assert "both changed" in conflict.detail and f"suggestion #{conflict.suggestion_id}" in conflict.detail
@@ -273,13 +275,13 @@ def test_a_conflicting_file_edit_is_reported_and_both_versions_are_kept(store: S
         queued = suggestions.get_suggestion(s, conflict.suggestion_id)  # type: ignore[arg-type]
         assert queued.proposed.title == "Do you support SSO (file edit)?"  # file's version kept
         assert queued.base_version == app.version
-        blocked = file_sync.export_folder(s, root)
+        blocked = markdown_folder.export_folder(s, root)
     assert path.read_text() == file_text  # export does not overwrite the file while the conflict is open
     assert [e.action for e in blocked.entries] == ["skipped"] and "suggestion #" in blocked.entries[0].detail
     with store.session() as s:  # the expert decides: the app wins, so export may now write the file
         suggestions.reject_suggestion(s, conflict.suggestion_id, EXPERT)  # type: ignore[arg-type]
-        assert [e.action for e in file_sync.export_folder(s, root).entries] == ["written"]
-        assert [e.action for e in file_sync.sync_files(s, root, EXPERT).entries] == ["unchanged"]
+        assert [e.action for e in markdown_folder.export_folder(s, root).entries] == ["written"]
+        assert [e.action for e in markdown_folder.sync_files(s, root, EXPERT).entries] == ["unchanged"]
     assert "(app edit)" in path.read_text()
 
 
@@ -287,11 +289,11 @@ def test_edits_to_different_fields_merge(store: Store, tmp_path: Path) -> None:
     root = tmp_path / "content"
     path = qa_file(root, "Do you support SSO?")
     with store.session() as s:
-        file_sync.sync_files(s, root, EXPERT)
+        markdown_folder.sync_files(s, root, EXPERT)
         curation.verify(s, "sec-sso", EXPERT, on=date(2026, 12, 1))  # app changes verified_on
     path.write_text(path.read_text().replace("Yes, SAML 2.0 on every edition.", "Yes, SAML 2.0 and OIDC."))
     with store.session() as s:
-        (entry,) = file_sync.sync_files(s, root, EXPERT).entries
+        (entry,) = markdown_folder.sync_files(s, root, EXPERT).entries
         item = get_item(s, "sec-sso")
     assert entry.action == "merged" and "body" in entry.detail
     assert (item.body, item.verified_on) == ("Yes, SAML 2.0 and OIDC.", date(2026, 12, 1))  # type: ignore[union-attr]
@@ -301,11 +303,11 @@ def test_export_never_overwrites_file_edits_the_app_lacks(store: Store, tmp_path
     root = tmp_path / "content"
     with store.session() as s:
         curation.save_item(s, sso(), EXPERT)
-        file_sync.export_folder(s, root)
+        markdown_folder.export_folder(s, root)
     path = root / "qa" / "security" / "sec-sso.md"
     path.write_text(path.read_text().replace("Yes, SAML 2.0.", "Edited in git, not yet synced."))
     with store.session() as s:
-        report = file_sync.export_folder(s, root)
+        report = markdown_folder.export_folder(s, root)
     assert [e.action for e in report.entries] == ["skipped"] and "kb sync-files" in report.entries[0].detail
     assert "Edited in git" in path.read_text()
 
@@ -322,7 +324,7 @@ def test_a_folder_never_synced_respects_app_edits(store: Store, tmp_path: Path) 
     qa_file(root, "Imported once, edited in git?", name="a.md", id="a")
     qa_file(root, "Edited in git too?", name="b.md", id="b")
     with store.session() as s:
-        actions = {e.item_id: e.action for e in file_sync.sync_files(s, root, EXPERT).entries}
+        actions = {e.item_id: e.action for e in markdown_folder.sync_files(s, root, EXPERT).entries}
         assert get_item(s, "b").body == "App answer"  # type: ignore[union-attr]
     assert actions == {"a": "updated", "b": "conflict"}
 
@@ -332,9 +334,9 @@ def test_export_carries_an_archive_into_the_folder_instead_of_dropping_the_file(
     with store.session() as s:
         curation.save_item(s, sso(), EXPERT)
         curation.save_item(s, sso(id="never-exported", status="archived"), EXPERT)
-        file_sync.export_folder(s, root)
+        markdown_folder.export_folder(s, root)
         curation.archive(s, "sec-sso", EXPERT)
-        report = file_sync.export_folder(s, root)
+        report = markdown_folder.export_folder(s, root)
     assert [(e.item_id, e.action) for e in report.entries] == [("sec-sso", "written")]
     assert "status: archived" in (root / "qa" / "security" / "sec-sso.md").read_text()
 
@@ -343,16 +345,32 @@ def test_accepting_a_file_conflict_lets_the_file_win_and_a_lost_file_is_reported
     root = tmp_path / "content"
     path = qa_file(root, "Do you support SSO?")
     with store.session() as s:
-        file_sync.sync_files(s, root, EXPERT)
+        markdown_folder.sync_files(s, root, EXPERT)
         curation.save_item(s, replace(get_item(s, "sec-sso"), body="App body"), EXPERT)  # type: ignore[arg-type]
     path.write_text(path.read_text().replace("Yes, SAML 2.0 on every edition.", "File body"))
     with store.session() as s:
-        (conflict,) = file_sync.sync_files(s, root, EXPERT).conflicts
+        (conflict,) = markdown_folder.sync_files(s, root, EXPERT).conflicts
         _, item = suggestions.accept_suggestion(s, conflict.suggestion_id, EXPERT)  # type: ignore[arg-type]
         assert (item.body, item.version) == ("File body", 3)
-        assert [e.action for e in file_sync.sync_files(s, root, EXPERT).entries] == ["unchanged"]
+        assert [e.action for e in markdown_folder.sync_files(s, root, EXPERT).entries] == ["unchanged"]
     path.unlink()
     with store.session() as s:
-        (gone,) = file_sync.sync_files(s, root, EXPERT).entries
+        (gone,) = markdown_folder.sync_files(s, root, EXPERT).entries
         assert (gone.action, gone.path) == ("missing", "qa/sso.md")
         assert get_item(s, "sec-sso").status == "published"  # type: ignore[union-attr]
+
+
+def test_submit_decides_experts_save_and_reps_suggest(tmp_path: Path) -> None:
+    """The editor's Save rule lives in the application layer, for every front end."""
+    from indexer.app.curation import Curation, SuggestionRecord
+    from indexer.app.workspace import SEED_NONE
+
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
+    try:
+        saved = Curation(ws, EXPERT).submit(sso(), new=True).value
+        assert not isinstance(saved, SuggestionRecord) and saved.version == 1
+        suggested = Curation(ws, REP).submit(replace(saved, body="Also with passkeys."), base_version=1).value
+        assert isinstance(suggested, SuggestionRecord) and suggested.status == "open"
+        assert app_search.get_item(ws, saved.id).version == 1  # a rep's save never changes the item
+    finally:
+        ws.close()

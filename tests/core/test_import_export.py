@@ -13,7 +13,7 @@ from kb.exporters import export_csv, export_pack
 from kb.importing import import_path
 from kb.paths import Home
 from kb.records import ItemRecord
-from kb.services.file_sync import export_folder
+from kb.services.markdown_folder import export_folder
 from kb.services.items import all_records, save_records
 from kb.store import Store
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb.records import ItemRecord
-from kb.services import answer_log, deals, gaps, reports
+from kb.services import answer_log, deals, gap_groups, gaps, report_csv, reports
 from kb.services.gap_groups import similar
 from kb.services.items import save_records
 from kb.services.reports import BackwardMove, StageFigures
@@ -260,8 +260,8 @@ def test_gap_grouping_on_crafted_questions(store: Store) -> None:
         g11 = _gap(s, "Can Harbor store files in Canada?", "aw", 10)  # 2 of 7 words with g1: apart
         g10 = _gap(s, "Is there an offline mode", "aw", 11)
         gaps.resolve_gap(s, g10, item_id=None, status="dismissed")
-        groups = reports.group_gaps(s)
-        every = reports.group_gaps(s, None)
+        groups = gap_groups.group_gaps(s)
+        every = gap_groups.group_gaps(s, None)
     assert [(g.count, g.gap_ids) for g in groups] == [
         (3, (g3, g2, g1)),
         (2, (g8, g7)),  # newer than the francs group
@@ -298,11 +298,11 @@ def test_reports_to_csv(journey_log: Store, tmp_path: Path) -> None:
             "questions": reports.top_questions_by_stage(s),
             "items": reports.item_usage(s, today=date(2026, 6, 10)),
             "loops": reports.loops(s),
-            "gaps": reports.group_gaps(s),
+            "gaps": gap_groups.group_gaps(s),
         }
     rows = {}
     for name, report in data.items():
-        n = reports.write_report_csv(name, report, tmp_path / f"{name}.csv")
+        n = report_csv.write_report_csv(name, report, tmp_path / f"{name}.csv")
         with (tmp_path / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
             rows[name] = list(csv.DictReader(fh))
         assert len(rows[name]) == n > 0
@@ -317,7 +317,7 @@ def test_reports_to_csv(journey_log: Store, tmp_path: Path) -> None:
     formula = [r for r in rows["gaps"] if "HYPERLINK" in r["question"]]
     assert formula[0]["question"].startswith("'=")  # a spreadsheet shows it as text, never runs it
     with pytest.raises(ValueError, match="unknown report"):
-        reports.write_report_csv("nope", [], tmp_path / "x.csv")
+        report_csv.write_report_csv("nope", [], tmp_path / "x.csv")
 
 
 def test_cli_report_stages_json_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ copy (database and index), so tests that log answers or create deals never leak 
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import: tests never need a display
@@ -28,7 +29,7 @@ from kb.services import deals
 @pytest.fixture(scope="session")
 def template_home(tmp_path_factory: pytest.TempPathFactory, content_vectors: Path | None) -> Path:
     root = tmp_path_factory.mktemp("template") / "home"
-    Workspace.open(root, seed="content").close()
+    open_home(root, seed="content").close()
     add_content_vectors(content_vectors, root)
     return root
 
@@ -42,7 +43,7 @@ def home(template_home: Path, tmp_path: Path) -> Home:
 
 @pytest.fixture
 def workspace(home: Home) -> Iterator[Workspace]:
-    ws = Workspace.open(home, seed="content")
+    ws = open_home(home, seed="content")
     yield ws
     ws.close()
 

@@ -3,6 +3,8 @@ closing the app during a first-run import neither blocks nor loses anything."""
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
+from indexer.app import content as app_content
 import os
 import subprocess
 import sys
@@ -82,8 +84,27 @@ def test_closing_during_a_first_run_import_exits_fast_and_the_next_start_finishe
 
     ws = open_home(home, seed=SEED_CONTENT, content=folder)  # the next start finishes the job
     try:
-        stats = ws.stats()
+        stats = app_content.stats(ws)
         assert stats["qa"] == 12_000 and stats["indexed"] == 12_000
-        assert ws.search("Question number 11999").hits[0].id == "q-11999"
+        assert app_search.search(ws, "Question number 11999").hits[0].id == "q-11999"
     finally:
         ws.close()
+
+
+def test_a_write_on_the_writer_is_reindexed_and_broadcast_with_who_asked(qtbot, window) -> None:
+    """Issue 23: a write anywhere (here one no use case names) reindexes and reaches ``changed``,
+    carrying the window that asked, so that window alone can skip its own refresh."""
+    from kb.models import Item
+
+    item_id = app_content.records(window.ws, )[0].id
+
+    def edit(ws):  # type: ignore[no-untyped-def]
+        return ws.write(lambda s: setattr(s.get(Item, item_id), "body", "Now with axolotl-grade uptime."))
+
+    asker = object()
+    with qtbot.waitSignal(window.changed, timeout=10_000) as signal:
+        window.writer.submit(edit, window.ws, initiator=asker)
+    changes = signal.args[0]
+    assert changes.touches_item(item_id) and changes.initiator is asker
+    assert not changes.from_elsewhere(asker) and changes.from_elsewhere(window)
+    assert [h.id for h in app_search.search(window.ws, "axolotl", expert=True).hits] == [item_id]

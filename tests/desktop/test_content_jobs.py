@@ -3,6 +3,7 @@ searchable at once) and Journey > the CRM round trip (deals in, answers out)."""
 
 from __future__ import annotations
 
+from indexer.app import content as app_content
 from pathlib import Path
 
 from desktop_helpers import ask
@@ -34,14 +35,14 @@ def test_an_import_from_the_app_is_searchable_at_once(qtbot, window, workspace, 
 
 def test_cancel_stops_a_big_import_and_changes_nothing(qtbot, window, workspace, tmp_path: Path) -> None:
     folder = _folder(tmp_path / "big", 6_000, "quasar")
-    before = workspace.stats()["qa"]
+    before = app_content.stats(workspace)["qa"]
     assert window.content_jobs.import_path(folder)
     assert window.progress.cancel_button.isVisibleTo(window.progress)
     qtbot.waitUntil(lambda: "Reading files" in window.progress.label.text(), timeout=30_000)  # mid-import
     window.progress.cancel_button.click()
     qtbot.waitUntil(lambda: not window.content_jobs.busy(), timeout=30_000)
     assert "cancelled; nothing was changed" in window.statusBar().currentMessage()
-    assert workspace.stats()["qa"] == before
+    assert app_content.stats(workspace)["qa"] == before
     assert all(not h.id.startswith("quasar") for h in search.search(workspace, "quasar connector record 5").hits)
 
 

@@ -4,6 +4,8 @@ that used to differ between the two front ends (issue 10), each going through bo
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
+from indexer.app import content as app_content
 import json
 from pathlib import Path
 
@@ -62,7 +64,7 @@ def test_a_new_item_never_overwrites_an_existing_id_in_both(qtbot, window, works
     monkeypatch.setenv("EXPERT_ANSWERS_ROLE", "expert")
     from desktop.curation.editor import ItemEditor
 
-    taken = workspace.records()[0]
+    taken = app_content.records(workspace, )[0]
     path = tmp_path / "new.md"
     path.write_text(f"---\nid: {taken.id}\ntype: qa\nquestion: A different question?\n---\nA different answer.\n")
     code, _, err = kb(capsys, workspace.home.root, "item", "save", str(path), "--new")
@@ -77,7 +79,7 @@ def test_a_new_item_never_overwrites_an_existing_id_in_both(qtbot, window, works
     with qtbot.waitSignal(editor.refused, timeout=10_000) as refused:
         editor.save()
     assert refused.args[0].field == "id" and "already exists" in refused.args[0].error
-    assert workspace.get_item(taken.id) == taken  # untouched
+    assert app_search.get_item(workspace, taken.id) == taken  # untouched
 
 
 def test_with_no_role_configured_both_front_ends_act_as_a_rep(qtbot, window, workspace, capsys, monkeypatch) -> None:
@@ -85,7 +87,7 @@ def test_with_no_role_configured_both_front_ends_act_as_a_rep(qtbot, window, wor
     monkeypatch.delenv("EXPERT_ANSWERS_ROLE", raising=False)
     from desktop.curation.editor import ItemEditor
 
-    item = workspace.records()[0]
+    item = app_content.records(workspace, )[0]
     code, _, err = kb(capsys, workspace.home.root, "item", "verify", item.id)
     assert code == 2 and "Sam Field is a rep" in err
 

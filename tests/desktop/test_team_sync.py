@@ -3,12 +3,13 @@ team's data, and an unreachable server shown as offline — against a real Postg
 
 from __future__ import annotations
 
+from tests.items import save_item
 from pathlib import Path
 
 from desktop_helpers import ask, choose_no_deal, visible_ids
 
 from indexer.app import insight
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import Workspace
 from tests.team.conftest import member_url, pg_url, unique  # noqa: F401  (pg_url is a fixture)
 from tests.team.helpers import join_home, qa
@@ -26,7 +27,7 @@ def _join(workspace: Workspace, url: str, role: str = "rep") -> str:
 def test_sync_now_brings_the_experts_answer_and_sends_the_reps_log(qtbot, window, workspace, pg_url, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
     app_sync.init_server(pg_url)
     expert, _ = join_home(tmp_path, pg_url, "expert", "expert")
-    expert.save_item(qa("nfc-badges", "Can reps scan NFC badges at trade fairs?",
+    save_item(expert, qa("nfc-badges", "Can reps scan NFC badges at trade fairs?",
                         "Yes: the mobile app reads NFC badges and creates the lead on the spot."))  # fmt: skip
     app_sync.sync_home(expert)
     member = _join(workspace, pg_url)
@@ -63,7 +64,7 @@ def test_the_insight_window_reports_over_the_whole_team(qtbot, window, workspace
 
     app_sync.init_server(pg_url)
     rep, rep_name = join_home(tmp_path, pg_url, "other_rep", "rep")
-    rep.save_item(qa("x", "Anything?", "Yes."))
+    save_item(rep, qa("x", "Anything?", "Yes."))
     from kb.services import answer_log  # the other rep's laptop, logging while offline
 
     with rep.store.session() as s:

@@ -6,6 +6,7 @@ saves, verifies and gap answers never leak into another test.
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import: tests never need a display
@@ -28,7 +29,7 @@ ITEM = "adopt-activity-logging-privacy"  # a Q&A pair of the bundled content
 @pytest.fixture(scope="session")
 def template_home(tmp_path_factory: pytest.TempPathFactory, content_vectors: Path | None) -> Path:
     root = tmp_path_factory.mktemp("template") / "home"
-    Workspace.open(root, seed="content").close()
+    open_home(root, seed="content").close()
     add_content_vectors(content_vectors, root)
     return root
 
@@ -44,16 +45,17 @@ def expert(monkeypatch: pytest.MonkeyPatch) -> None:
 def workspace(template_home: Path, tmp_path: Path) -> Iterator[Workspace]:
     root = tmp_path / "home"
     shutil.copytree(template_home, root)
-    ws = Workspace.open(Home(root), seed="content")
+    ws = open_home(Home(root), seed="content")
     yield ws
     ws.close()
 
 
 @pytest.fixture
 def ctx(qtbot, workspace: Workspace):  # type: ignore[no-untyped-def]
-    from desktop.curation import CurationContext
+    from desktop.curation import CurationContext, windows
 
     context = CurationContext(lambda: workspace)
+    windows.answer_requests(context)  # as desktop.curation.install does: asking for a window opens it
     yield context
     for win in context.windows:
         win.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
 from typing import Any
 
 
@@ -32,4 +33,4 @@ def save_refused(qtbot: Any, editor: Any, how: str = "save") -> Any:
 
 
 def ids(ws: Any, text: str) -> list[str]:
-    return [h.id for h in ws.search(text, limit=10, expert=True).hits]
+    return [h.id for h in app_search.search(ws, text, limit=10, expert=True).hits]

@@ -3,6 +3,7 @@ the rep's path (suggest, never write); a preview that never carries script."""
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
 from dataclasses import replace
 from datetime import date
 
@@ -24,7 +25,7 @@ def test_edit_save_makes_version_2_findable_by_new_wording(qtbot, ctx) -> None:
     editor.form.phrasings.appendPlainText(NEW_WORDING)
     record = save(qtbot, editor)
     assert record.version == 2
-    assert NEW_WORDING in ws.get_item(ITEM).phrasings
+    assert NEW_WORDING in app_search.get_item(ws, ITEM).phrasings
     assert ids(ws, "quokka harvester")[0] == ITEM  # searchable at once, no rebuild
     assert [v.saved_by for v in Curation(ws, resolve_actor()).history(ITEM)][-1] == "Ada Expert"
     assert "v2" in editor.header.text() and editor.banner.kind == "ok"
@@ -42,7 +43,7 @@ def test_inline_validation_next_to_the_field(qtbot, ctx) -> None:
     assert "Invalid id" in editor.form.errors["id"].text()
     editor.save_button.click()  # refused before anything is sent to the writer
     assert "Fix the marked fields" in editor.banner.text()
-    assert ctx.ws.get_item("bad id!") is None
+    assert app_search.get_item(ctx.ws, "bad id!") is None
 
 
 def test_new_item_never_overwrites_an_existing_id(qtbot, ctx) -> None:
@@ -52,7 +53,7 @@ def test_new_item_never_overwrites_an_existing_id(qtbot, ctx) -> None:
     outcome = save_refused(qtbot, editor)
     assert outcome.field == "id"
     assert "already exists" in editor.form.errors["id"].text()
-    assert ctx.ws.get_item(ITEM).version == 1
+    assert app_search.get_item(ctx.ws, ITEM).version == 1
 
 
 def test_duplicate_guard_lists_similar_items_while_typing(qtbot, ctx) -> None:
@@ -66,30 +67,30 @@ def test_duplicate_guard_lists_similar_items_while_typing(qtbot, ctx) -> None:
 def test_edit_conflict_is_shown_with_a_reload(qtbot, ctx) -> None:
     editor = open_editor(qtbot, ctx, ITEM)
     other = Curation(ctx.ws, resolve_actor("Bo Other", "expert"))
-    other.save(replace(ctx.ws.get_item(ITEM), body="Changed meanwhile."))
+    other.save(replace(app_search.get_item(ctx.ws, ITEM), body="Changed meanwhile."))
     editor.body.setPlainText("My edit.")
     outcome = save_refused(qtbot, editor, "save")
     assert outcome.kind == "conflict"
     assert "Edit conflict" in editor.banner.text() and "Bo Other" in editor.banner.text()
     assert editor.reload_button.isVisibleTo(editor)
-    assert ctx.ws.get_item(ITEM).body == "Changed meanwhile."
+    assert app_search.get_item(ctx.ws, ITEM).body == "Changed meanwhile."
 
 
 def test_rep_save_is_a_suggestion_and_writes_nothing(qtbot, ctx, monkeypatch) -> None:
     monkeypatch.setenv("EXPERT_ANSWERS_ROLE", "rep")
-    before = ctx.ws.get_item(ITEM)
+    before = app_search.get_item(ctx.ws, ITEM)
     editor = open_editor(qtbot, ctx, ITEM)
     assert editor.save_button.text() == "&Suggest edit"
     editor.body.setPlainText(before.body + "\n\nA rep's addition.")
     suggestion = save(qtbot, editor, "suggested")
     assert suggestion.by == "Ada Expert" and "A rep's addition." in suggestion.proposed.body
-    assert ctx.ws.get_item(ITEM) == before  # the item itself is untouched
+    assert app_search.get_item(ctx.ws, ITEM) == before  # the item itself is untouched
     assert [s.id for s in Curation(ctx.ws, resolve_actor()).queue()] == [suggestion.id]
     # A direct save and a verify go to the core, which refuses a rep: shown, not raised.
     assert save_refused(qtbot, editor, "save_direct").kind == "denied"
     assert "rep" in editor.banner.text() and "Suggest" in editor.banner.text()
     assert save_refused(qtbot, editor, "verify").kind == "denied"
-    assert ctx.ws.get_item(ITEM) == before
+    assert app_search.get_item(ctx.ws, ITEM) == before
 
 
 def test_verify_stamps_today_and_keeps_unsaved_edits(qtbot, ctx) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
 from dataclasses import replace
 
 from PySide6.QtGui import QColor
@@ -59,7 +60,7 @@ def test_diff_shows_the_changed_line_in_palette_colours(qtbot, ctx) -> None:
 def test_any_two_versions_and_restore(qtbot, ctx) -> None:
     old_line, original = _edit_first_line(qtbot, ctx)
     cur = Curation(ctx.ws, resolve_actor())
-    cur.save(replace(ctx.ws.get_item(ITEM), owner="Someone Else"))  # v3
+    cur.save(replace(app_search.get_item(ctx.ws, ITEM), owner="Someone Else"))  # v3
     win = _history(qtbot, ctx)
     with qtbot.waitSignal(win.diffShown, timeout=TIMEOUT) as blocker:
         win.select_versions(1, 3)
@@ -70,7 +71,7 @@ def test_any_two_versions_and_restore(qtbot, ctx) -> None:
     with qtbot.waitSignal(win.restored, timeout=TIMEOUT) as blocker:
         win.restore_button.click()
     assert blocker.args[0].version == 4
-    restored = ctx.ws.get_item(ITEM)
+    restored = app_search.get_item(ctx.ws, ITEM)
     assert restored.body == original and restored.owner != "Someone Else"
     qtbot.waitUntil(lambda: win.model.rowCount() == 4, timeout=TIMEOUT)
     assert "Restored v1 as v4" in win.banner.text()
@@ -86,7 +87,7 @@ def test_rep_cannot_restore(qtbot, ctx, monkeypatch) -> None:
         win.select_versions(1)
     win.restore_selected()
     qtbot.waitUntil(lambda: "Not allowed" in win.banner.text(), timeout=TIMEOUT)
-    assert ctx.ws.get_item(ITEM).version == 2
+    assert app_search.get_item(ctx.ws, ITEM).version == 2
 
 
 def test_versions_model(qtbot, qtmodeltester, ctx) -> None:

@@ -3,6 +3,7 @@ reject), and gap → Answer → saved item, gap closed, findable by the prospect
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
 from dataclasses import replace
 from datetime import date
 
@@ -38,7 +39,7 @@ def _select(view, row: int) -> None:  # type: ignore[no-untyped-def]
 
 def _suggest(ws, body: str):  # type: ignore[no-untyped-def]
     rep = Curation(ws, resolve_actor("Rita Rep", "rep"))
-    return rep.suggest(replace(ws.get_item(ITEM), body=body), "customer asked twice").value
+    return rep.suggest(replace(app_search.get_item(ws, ITEM), body=body), "customer asked twice").value
 
 
 def test_stale_tab_oldest_first_and_owner_filter(qtbot, ctx) -> None:
@@ -51,7 +52,7 @@ def test_stale_tab_oldest_first_and_owner_filter(qtbot, ctx) -> None:
     never = [d for d in dues if d is None]
     assert dues[: len(never)] == never and dues[len(never):] == sorted(dues[len(never):])  # fmt: skip
     assert ITEM in [s.id for s in rows if s.due is not None][:1]  # the oldest dated review
-    owner = ctx.ws.get_item(ITEM).owner
+    owner = app_search.get_item(ctx.ws, ITEM).owner
     _reloaded(qtbot, win, lambda: win.owner_combo.setCurrentIndex(win.owner_combo.findData(owner)))
     assert win.stale_model.rowCount() and {s.record.owner for s in win.stale_model.rows()} == {owner}
     assert win.owner_combo.currentText() == owner
@@ -64,7 +65,7 @@ def test_verify_from_stale_tab(qtbot, ctx) -> None:
     _select(win.stale_view, row)
     with qtbot.waitSignal(win.loaded, timeout=TIMEOUT):
         win.verify_button.click()
-    assert ctx.ws.get_item(ITEM).verified_on == date.today()
+    assert app_search.get_item(ctx.ws, ITEM).verified_on == date.today()
     assert ITEM not in [s.id for s in win.stale_model.rows()]
 
 
@@ -80,14 +81,14 @@ def test_suggestion_diff_then_accept_or_reject(qtbot, ctx, accept: bool) -> None
     assert "+Short answer from the field." in win.suggestion_diff.toPlainText()
     _reloaded(qtbot, win, (win.accept_button if accept else win.reject_button).click)
     assert win.suggestions_model.rowCount() == 0
-    item = ctx.ws.get_item(ITEM)
+    item = app_search.get_item(ctx.ws, ITEM)
     assert (item.body == "Short answer from the field.") is accept
     assert item.version == (2 if accept else 1)
 
 
 def test_outdated_suggestion_offers_accept_anyway(qtbot, ctx) -> None:
     _suggest(ctx.ws, "Rep's version.")
-    Curation(ctx.ws, resolve_actor()).save(replace(ctx.ws.get_item(ITEM), owner="Moved On"))
+    Curation(ctx.ws, resolve_actor()).save(replace(app_search.get_item(ctx.ws, ITEM), owner="Moved On"))
     win = _queues(qtbot, ctx)
     win.tabs.setCurrentIndex(1)
     _select(win.suggestions_view, 0)
@@ -95,7 +96,7 @@ def test_outdated_suggestion_offers_accept_anyway(qtbot, ctx) -> None:
         win.accept_button.click()
     assert not blocker.args[0].ok and win.force_button.isVisibleTo(win)
     _reloaded(qtbot, win, win.force_button.click)
-    assert ctx.ws.get_item(ITEM).body == "Rep's version."
+    assert app_search.get_item(ctx.ws, ITEM).body == "Rep's version."
 
 
 def test_rep_sees_queue_but_cannot_decide(qtbot, ctx, monkeypatch) -> None:
@@ -113,7 +114,7 @@ def test_rep_sees_queue_but_cannot_decide(qtbot, ctx, monkeypatch) -> None:
 def test_gap_answer_closes_gap_and_is_findable_by_the_prospects_wording(qtbot, ctx) -> None:
     with ctx.ws.store.session() as s:
         gap = gaps.add_gap(s, WORDING, stage="decision")
-    assert not any(h.title == WORDING for h in ctx.ws.search(WORDING, expert=True).hits)
+    assert not any(h.title == WORDING for h in app_search.search(ctx.ws, WORDING, expert=True).hits)
     win = _queues(qtbot, ctx)
     assert [g.id for g in win.gaps_model.rows()] == [gap.id]
     _select(win.gaps_view, 0)

@@ -1,11 +1,12 @@
 """Fixtures for the journey windows: offscreen Qt, a demo home built once, fresh copies to mutate.
 
-``Workspace.open(home, seed="demo")`` takes a few seconds, so it runs once per module into a
+``open_home(home, seed="demo")`` takes a few seconds, so it runs once per module into a
 template; read-only tests share one workspace on it, tests that write get their own copy.
 """
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import
@@ -25,7 +26,7 @@ from indexer.app.workspace import Workspace
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory, content_vectors: Path | None) -> Path:
     root = tmp_path_factory.mktemp("journey") / "demo-home"
-    Workspace.open(root, seed="demo").close()
+    open_home(root, seed="demo").close()
     add_content_vectors(content_vectors, root)
     return root
 
@@ -35,7 +36,7 @@ def demo_ws(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """Shared, read-only: tests that write use ``fresh_ws``."""
     root = tmp_path_factory.mktemp("journey-shared") / "home"
     shutil.copytree(demo_template, root)
-    ws = Workspace.open(root, seed="demo")
+    ws = open_home(root, seed="demo")
     yield ws
     ws.close()
 
@@ -44,7 +45,7 @@ def demo_ws(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 def fresh_ws(demo_template: Path, tmp_path: Path) -> Iterator[Workspace]:
     root = tmp_path / "home"
     shutil.copytree(demo_template, root)
-    ws = Workspace.open(root, seed="demo")
+    ws = open_home(root, seed="demo")
     yield ws
     ws.close()
 

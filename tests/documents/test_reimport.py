@@ -3,6 +3,8 @@ unchanged files are skipped by hash, RFP rows update in place, and the duplicate
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
+from indexer.app import content as app_content
 from pathlib import Path
 
 from indexer.app.documents import import_documents
@@ -19,7 +21,7 @@ SECTIONS = [
 
 
 def _sections(ws: Workspace, name: str) -> dict[str, object]:
-    return {r.title.split(" — ")[-1]: r for r in ws.records() if r.extra.get("source_file") == name}
+    return {r.title.split(" — ")[-1]: r for r in app_content.records(ws) if r.extra.get("source_file") == name}
 
 
 def test_a_changed_document_updates_in_place_archives_what_is_gone_and_keeps_history(
@@ -38,11 +40,11 @@ def test_a_changed_document_updates_in_place_archives_what_is_gone_and_keeps_his
     assert now["Encryption"].id == enc_id and now["Encryption"].version == 2 and "TLS 1.3" in now["Encryption"].body
     assert now["Backups"].version == 1  # read the same: no new version
     assert now["Penetration tests"].status == "archived"
-    history = ws.run(lambda s: versions.list_versions(s, enc_id))
+    history = ws.read(lambda s: versions.list_versions(s, enc_id))
     assert [v.version for v in history] == [1, 2]
-    assert "AES-256." in ws.run(lambda s: versions.version_record(s, enc_id, 1)).body
-    assert ws.search("TLS 1.3 transit", mode="lexical").hits[0].id == enc_id
-    assert all(h.id != now["Penetration tests"].id for h in ws.search("outside firm tests", mode="lexical").hits)
+    assert "AES-256." in ws.read(lambda s: versions.version_record(s, enc_id, 1)).body
+    assert app_search.search(ws, "TLS 1.3 transit", mode="lexical").hits[0].id == enc_id
+    assert all(h.id != now["Penetration tests"].id for h in app_search.search(ws, "outside firm tests", mode="lexical").hits)
 
     third = import_documents(ws, doc).value
     assert third.same_hash == 1 and third.pages == 0 and third.created == third.updated == 0
@@ -58,12 +60,12 @@ def test_rfp_rows_update_in_place_across_sheets_and_reimports(ws: Workspace, tmp
                      "2026": [["Question", "Answer", "Category"],
                               ["Do you support SSO?", "Yes, SAML 2.0 and OIDC.", "Security"]]})  # fmt: skip
     report = import_documents(ws, book).value
-    sso = [r for r in ws.records() if r.title == "Do you support SSO?"]
+    sso = [r for r in app_content.records(ws) if r.title == "Do you support SSO?"]
     assert report.created == 1 and len(sso) == 1 and sso[0].body == "Yes, SAML 2.0 and OIDC."  # the later sheet wins
     make_xlsx(book, {"2026": [["Question", "Answer", "Category"],
                               ["Do you support SSO?", "Yes, SAML 2.0, OIDC and SCIM.", "Security"]]})  # fmt: skip
     again = import_documents(ws, book).value
-    sso = [r for r in ws.records() if r.title == "Do you support SSO?"]
+    sso = [r for r in app_content.records(ws) if r.title == "Do you support SSO?"]
     assert again.updated == 1 and len(sso) == 1 and sso[0].version == 2 and "SCIM" in sso[0].body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
 from pathlib import Path
 
 import pytest
@@ -39,9 +40,9 @@ def test_cancel_keeps_finished_batches_and_the_next_run_resumes(
     assert "run the same import again to resume" in stopped.value.report.lines()[0]
     assert {f"doc-note-{i:03d}" for i in range(4)} <= {i.rsplit("-", 2)[0] for i in stopped.value.changes.items}
     assert all(total == 10 for _, total, _ in seen) and any("note-002.docx" in label for *_, label in seen)
-    assert ws.search("zebracode3", mode="lexical").hits  # the saved batch is searchable at once
+    assert app_search.search(ws, "zebracode3", mode="lexical").hits  # the saved batch is searchable at once
 
     report = import_documents(ws, folder).value
     assert report.same_hash == 4 and report.created == 6 and report.ok
     for i in range(10):
-        assert ws.search(f"zebracode{i}", mode="lexical").hits, i
+        assert app_search.search(ws, f"zebracode{i}", mode="lexical").hits, i

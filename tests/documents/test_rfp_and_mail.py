@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.app import content as app_content
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_unknown_headers_are_named_and_a_mapping_file_maps_them_once(ws: Workspa
     (tmp_path / MAPPING_FILE).write_text('question = "Req. text"\nanswer = "Our reply"\ncategory = "Chapter"\n')
     report = import_documents(ws, lib).value
     assert report.ok and report.created == 1
-    item = next(r for r in ws.records() if r.title == "Do you offer a sandbox?")
+    item = next(r for r in app_content.records(ws) if r.title == "Do you offer a sandbox?")
     assert item.kind == "qa" and item.tags == ("Platform",) and item.body == "Yes: one per paid edition."
 
 
@@ -59,7 +60,7 @@ def test_an_html_only_reply_is_read_as_text_and_attachments_are_never_opened(ws:
     make_mbox(tmp_path / "limits.mbox", [ask, reply])
     report = import_documents(ws, tmp_path / "limits.mbox").value
     assert report.suggested == 1
-    (sug,) = ws.run(suggestions.list_suggestions)
+    (sug,) = ws.read(suggestions.list_suggestions)
     assert sug.proposed.title == "What is the API rate limit?"
     assert sug.proposed.body == "The API allows 600 requests a minute per tenant."
 
@@ -73,5 +74,5 @@ def test_macros_and_embedded_objects_are_not_read(ws: Workspace, tmp_path: Path)
         zf.writestr("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0 payload")
     report = import_documents(ws, doc).value
     assert report.ok and report.created == 1
-    body = ws.records()[0].body
+    body = app_content.records(ws)[0].body
     assert "quokka pricing" in body and "calc.exe" not in body and "payload" not in body

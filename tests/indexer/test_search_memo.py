@@ -3,6 +3,7 @@ must still show at once, and a prefix must still complete to words added after t
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def test_an_edit_and_a_new_word_show_in_the_next_search(tmp_path: Path) -> None:
         before = search.search(ws, "how often are backups taken", mode="lexical")
         assert before.hits[0].title == "How often are backups taken?"
         assert search.search(ws, "zebraf", mode="lexical").hits == []  # the prefix completes to nothing yet
-        saved = ws.get_item("backup")
+        saved = app_search.get_item(ws, "backup")
         cur.save(replace(saved, title="How often are backups taken and zebrafish-tested?"))
         after = search.search(ws, "how often are backups taken", mode="lexical")
         assert after.hits[0].title == "How often are backups taken and zebrafish-tested?"

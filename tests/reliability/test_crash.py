@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from tests.items import save_item
+from indexer.app.content import open_home
+from indexer.app import search as app_search
+from indexer.app import content as app_content
 import os
 import signal
 import subprocess
@@ -88,7 +92,7 @@ def _kill_when(proc: subprocess.Popen[str], started: Callable[[], bool], delay: 
 @pytest.mark.parametrize("delay", [0.0, 0.1, 0.25])
 def test_killed_during_import_leaves_all_or_nothing_and_a_matching_index(tmp_path: Path, delay: float) -> None:
     home = tmp_path / "home"
-    ws = Workspace.open(home, seed=SEED_NONE)
+    ws = open_home(home, seed=SEED_NONE)
     with ws.store.session() as s:  # a used home: `kb` must not seed the demo content into it
         deals.create_deal(s, "Existing deal")
     ws.close()
@@ -97,12 +101,12 @@ def test_killed_during_import_leaves_all_or_nothing_and_a_matching_index(tmp_pat
     proc = _start([sys.executable, "-m", "indexer.cli", "--home", str(home), "import", str(src)])
     assert _kill_when(proc, lambda: any(home.glob("index-pending.*")), delay), "import finished before the kill"
 
-    ws = Workspace.open(home, seed=SEED_NONE)
-    stats = ws.stats()
+    ws = open_home(home, seed=SEED_NONE)
+    stats = app_content.stats(ws)
     assert stats["qa"] in (0, 4000)  # one transaction: never a partial import
     assert stats["indexed"] == stats["qa"]
     if stats["qa"]:
-        assert ws.search("zebra1234").ids()[:1] == ["bulk-01234"]
+        assert app_search.search(ws, "zebra1234").ids()[:1] == ["bulk-01234"]
     ws.close()
 
 
@@ -110,16 +114,16 @@ def test_killed_during_rebuild_keeps_a_working_index(tmp_path: Path) -> None:
     home = tmp_path / "home"
     src = tmp_path / "src"
     _write_content(src, 1500)
-    ws = Workspace.open(home, seed=SEED_NONE)
-    ws.import_path(src)
+    ws = open_home(home, seed=SEED_NONE)
+    app_content.import_content(ws, src)
     ws.close()
     generations = set((home / "index").glob("gen-*"))
     proc = _start([sys.executable, "-m", "indexer.cli", "--home", str(home), "reindex"])
     assert _kill_when(proc, lambda: set((home / "index").glob("gen-*")) - generations != set(), 0.1)
 
-    ws = Workspace.open(home, seed=SEED_NONE)
-    assert ws.stats()["indexed"] == 1500
-    assert ws.search("quokka77").ids()[:1] == ["bulk-00077"]
+    ws = open_home(home, seed=SEED_NONE)
+    assert app_content.stats(ws)["indexed"] == 1500
+    assert app_search.search(ws, "quokka77").ids()[:1] == ["bulk-00077"]
     ws.close()
 
 
@@ -128,8 +132,8 @@ def test_a_write_that_never_reached_the_index_is_repaired_on_the_next_open(tmp_p
     from kb.services.items import save_records
 
     home = Home(tmp_path)
-    ws = Workspace.open(home, seed=SEED_NONE)
-    ws.save_item(ItemRecord(id="a", kind="qa", title="Original wording?", body="x"))
+    ws = open_home(home, seed=SEED_NONE)
+    save_item(ws, ItemRecord(id="a", kind="qa", title="Original wording?", body="x"))
     ws.close()
     # A process died after committing an edit but before updating the index.
     store = Store(home)
@@ -138,9 +142,9 @@ def test_a_write_that_never_reached_the_index_is_repaired_on_the_next_open(tmp_p
     store.close()
     home.pending_marker(999_999_999).touch()
 
-    ws = Workspace.open(home, seed=SEED_NONE)
+    ws = open_home(home, seed=SEED_NONE)
     assert any("earlier run stopped" in n for n in ws.notices)
-    assert ws.search("wallaby").ids() == ["a"]
+    assert app_search.search(ws, "wallaby").ids() == ["a"]
     assert not home.abandoned_markers()
     ws.close()
 
@@ -151,17 +155,17 @@ def test_a_save_while_another_process_holds_the_index_says_so_and_damages_nothin
     from kb.records import ItemRecord
 
     monkeypatch.setattr(search_index, "WRITER_WAIT_S", 0.2)
-    ws = Workspace.open(tmp_path, seed=SEED_NONE)
-    ws.save_item(ItemRecord(id="a", kind="qa", title="Kept wombat question?", body="x"))
+    ws = open_home(tmp_path, seed=SEED_NONE)
+    save_item(ws, ItemRecord(id="a", kind="qa", title="Kept wombat question?", body="x"))
     other = ws.index._require_index().writer()  # as if the app were mid-import
     try:
         with pytest.raises(IndexBusyError, match="being written by another program"):
-            ws.save_item(ItemRecord(id="b", kind="qa", title="New question?", body="y"))
+            save_item(ws, ItemRecord(id="b", kind="qa", title="New question?", body="y"))
     finally:
         other.cancel()
     assert ws.index.needs_rebuild() is None
-    assert ws.search("wombat").ids() == ["a"]
+    assert app_search.search(ws, "wombat").ids() == ["a"]
     ws.close()
-    ws = Workspace.open(tmp_path, seed=SEED_NONE)  # the saved row reaches the index on the next open
-    assert ws.search("new question").ids()[:1] == ["b"]
+    ws = open_home(tmp_path, seed=SEED_NONE)  # the saved row reaches the index on the next open
+    assert app_search.search(ws, "new question").ids()[:1] == ["b"]
     ws.close()

@@ -3,6 +3,9 @@ every command works, words search answers, and it is embedded again."""
 
 from __future__ import annotations
 
+from tests.items import save_item
+from indexer.app.content import open_home
+from indexer.app import search as app_search
 import json
 import os
 import subprocess
@@ -28,9 +31,9 @@ def _fake_encode(texts: list[str]) -> np.ndarray:
 
 
 def _home(tmp_path: Path) -> Path:
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     for n in range(4):
-        ws.save_item(ItemRecord(id=f"q{n}", kind="qa", title=f"Question {n} about invoices?", body=f"Answer {n}."))
+        save_item(ws, ItemRecord(id=f"q{n}", kind="qa", title=f"Question {n} about invoices?", body=f"Answer {n}."))
     ws.index.vectors.embed_pending(_fake_encode)
     ws.close()
     return tmp_path / "home" / "index" / "vectors"
@@ -92,8 +95,8 @@ def test_a_damaged_store_is_set_aside_and_every_command_works(tmp_path: Path, da
                               text=True, timeout=300)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
     assert list(root.glob("damaged-*/meta.json")) or list(root.glob("damaged-*/vectors*.npy"))
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)  # it opens, and embeds everything again
-    assert [h.id for h in ws.search("invoices", mode="lexical").hits]
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)  # it opens, and embeds everything again
+    assert [h.id for h in app_search.search(ws, "invoices", mode="lexical").hits]
     ws.index.vectors.reconciled = False
     from indexer.app import semantic
 

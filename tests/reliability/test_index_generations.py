@@ -3,6 +3,9 @@ index generation another one is still reading (issue 20, item 1)."""
 
 from __future__ import annotations
 
+from tests.items import save_item
+from indexer.app.content import open_home
+from indexer.app import search as app_search
 import os
 import subprocess
 import sys
@@ -21,9 +24,9 @@ def kb(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _home(tmp_path: Path) -> Workspace:
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     for n in range(6):
-        ws.save_item(ItemRecord(id=f"q{n}", kind="qa", title=f"Question {n} about per-seat pricing?",
+        save_item(ws, ItemRecord(id=f"q{n}", kind="qa", title=f"Question {n} about per-seat pricing?",
                                 body=f"Answer {n}: pricing is per seat."))
     return ws
 
@@ -31,21 +34,21 @@ def _home(tmp_path: Path) -> Workspace:
 def test_an_open_home_keeps_finding_answers_while_another_process_reindexes(tmp_path: Path) -> None:
     ws = _home(tmp_path)
     try:
-        assert len(ws.search("per-seat pricing", mode="lexical").hits) == 6
+        assert len(app_search.search(ws, "per-seat pricing", mode="lexical").hits) == 6
         for _ in range(2):  # twice: the second used to delete the generation the open home read
             done = kb(tmp_path / "home", "reindex")
             assert done.returncode == 0, done.stderr
             # Within the second after its last check the home still reads its generation (kept for it);
             # after that it reads the new one. Either way the rep gets every answer.
-            result = ws.search("per-seat pricing", mode="lexical")
+            result = app_search.search(ws, "per-seat pricing", mode="lexical")
             assert len(result.hits) == 6 and not result.index_problem
             ws.index._local.checked = 0.0  # as a search a second later
-            result = ws.search("per-seat pricing", mode="lexical")
+            result = app_search.search(ws, "per-seat pricing", mode="lexical")
             assert len(result.hits) == 6 and not result.index_problem
         live = generations.current_dir(ws.index.index_dir)
         assert live is not None and ws.index._ix_dir == live  # it follows the new generation
         # A write from the open home lands in the live generation, where the next kb command reads it.
-        ws.save_item(ItemRecord(id="new", kind="qa", title="Is there a per-seat discount for NGOs?",
+        save_item(ws, ItemRecord(id="new", kind="qa", title="Is there a per-seat discount for NGOs?",
                                 body="Yes, 30%."))
         found = kb(tmp_path / "home", "search", "discount NGOs", "--mode", "lexical", "--json")
         assert '"new"' in found.stdout, found.stdout + found.stderr
@@ -76,12 +79,12 @@ def test_a_search_that_meets_a_vanished_generation_reopens_the_current_one(tmp_p
     import shutil
 
     ws = _home(tmp_path)
-    other = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    other = open_home(tmp_path / "home", seed=SEED_NONE)
     other.rebuild_index()
     other.close()
     old = ws.index._ix_dir
     assert old is not None and old != generations.current_dir(ws.index.index_dir)
     shutil.rmtree(old)
     ws.index._local.checked = 0.0  # as a search a second later would
-    assert len(ws.search("per-seat pricing", mode="lexical").hits) == 6
+    assert len(app_search.search(ws, "per-seat pricing", mode="lexical").hits) == 6
     ws.close()

@@ -3,6 +3,7 @@ takes them on its first sync instead of embedding (issue 22, vectors travel with
 
 from __future__ import annotations
 
+from tests.items import save_item
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import psycopg
 import pytest
 
 from kb.team import server
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.engine.vectors import DIM
 from tests.team.conftest import member_url
 from tests.team.helpers import join_home, qa
@@ -28,7 +29,7 @@ def test_a_new_laptop_takes_the_teams_vectors_instead_of_embedding(pg_url: str, 
     server.init(pg_url)
     expert, _ = join_home(tmp_path, pg_url, "expert", "expert")
     for n in range(12):
-        expert.save_item(qa(f"q{n}", f"Question {n} about invoices in kroner?", f"Answer {n}: yes."))
+        save_item(expert, qa(f"q{n}", f"Question {n} about invoices in kroner?", f"Answer {n}: yes."))
     assert expert.index.vectors.embed_pending(_fake_encode) == 12
     report, _ = app_sync.sync_home(expert).value
     assert report.up["vectors"] == 12

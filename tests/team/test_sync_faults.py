@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from indexer.app import search as app_search
+from tests.items import save_item
+from indexer.app.content import open_home
 import os
 import signal
 import subprocess
@@ -16,7 +19,7 @@ from kb.models import AnswerLogEntry, AnswerLogItem, Gap
 from kb.services import answer_log, deals
 from kb.team import server
 from kb.team.sync import FAULT_ENV, server_engine
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import Workspace
 from tests.team.helpers import join_home, qa
 
@@ -44,7 +47,7 @@ def test_sync_killed_at_every_point_converges(pg_url: str, tmp_path: Path) -> No
     server.init(pg_url)
     expert, _ = join_home(tmp_path, pg_url, "expert", "expert")
     for n in range(5):
-        expert.save_item(qa(f"item-{n}", f"Question number {n} about pricing?", "Per seat."))
+        save_item(expert, qa(f"item-{n}", f"Question number {n} about pricing?", "Per seat."))
     app_sync.sync_home(expert)
     rep, name = join_home(tmp_path, pg_url, "rep", "rep")
     with rep.store.session() as s:
@@ -53,7 +56,7 @@ def test_sync_killed_at_every_point_converges(pg_url: str, tmp_path: Path) -> No
 
     logged = 0
     for point in ("before_push", "before_commit", "after_commit", "during_pull"):
-        rep = Workspace.open(tmp_path / "rep", seed="none")
+        rep = open_home(tmp_path / "rep", seed="none")
         with rep.store.session() as s:
             answer_log.add_entry(s, f"asked before {point}", deal_id="globex", item_ids=["item-1"], rep=name)
             answer_log.add_entry(s, f"unanswered before {point}", deal_id="globex", rep=name)
@@ -65,8 +68,8 @@ def test_sync_killed_at_every_point_converges(pg_url: str, tmp_path: Path) -> No
     assert kb_sync(tmp_path / "rep").returncode == 0  # twice: the second is a no-op
 
     assert server_counts(pg_url) == (logged, logged // 2, logged // 2)
-    rep = Workspace.open(tmp_path / "rep", seed="none")
-    assert [h.id for h in rep.search("pricing question number 3").hits][:1] == ["item-3"]
+    rep = open_home(tmp_path / "rep", seed="none")
+    assert [h.id for h in app_search.search(rep, "pricing question number 3").hits][:1] == ["item-3"]
     rep.close()
     expert.close()
 
@@ -131,7 +134,7 @@ def test_stakeholders_stage_moves_and_decisions_killed_at_every_point_converge(p
             answer_log.add_entry(s, f"unanswered {n}", deal_id=deal.id, rep=name)
     rep.close()
     for n, point in enumerate(points):
-        rep = Workspace.open(tmp_path / "rep", seed="none")
+        rep = open_home(tmp_path / "rep", seed="none")
         with rep.store.session() as s:
             deals.add_stakeholder(s, deal.id, f"Person {n}", "champion")
             deals.move_stage(s, deal.id, ("consideration", "awareness")[n % 2])
@@ -140,11 +143,11 @@ def test_stakeholders_stage_moves_and_decisions_killed_at_every_point_converge(p
     assert kb_sync(tmp_path / "rep").returncode == 0
 
     app_sync.sync_home(expert)
-    gap_ids = sorted(expert.run(lambda s: s.scalars(select(Gap.id)).all()))
+    gap_ids = sorted(expert.read(lambda s: s.scalars(select(Gap.id)).all()))
     assert len(gap_ids) == len(points)
     expert.close()
     for gap_id, point in zip(gap_ids, points):
-        expert = Workspace.open(tmp_path / "expert", seed="none")
+        expert = open_home(tmp_path / "expert", seed="none")
         journey.dismiss_gaps(expert, [gap_id])
         expert.close()
         assert kb_sync(tmp_path / "expert", point).returncode == -signal.SIGKILL
@@ -160,8 +163,8 @@ def test_stakeholders_stage_moves_and_decisions_killed_at_every_point_converge(p
         assert sorted(s.execute(select(Gap.status, Gap.decided_by, Gap.by)).all()) == [
             ("dismissed", expert_name, name)] * len(points)
     engine.dispose()
-    rep = Workspace.open(tmp_path / "rep", seed="none")
-    assert rep.run(lambda s: sorted(s.execute(select(Gap.status, Gap.decided_by)).all())) == [
+    rep = open_home(tmp_path / "rep", seed="none")
+    assert rep.read(lambda s: sorted(s.execute(select(Gap.status, Gap.decided_by)).all())) == [
         ("dismissed", expert_name)] * len(points)
     assert app_sync.status(rep).pending_up["stakeholders"] == 0
     rep.close()

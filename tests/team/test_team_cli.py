@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import json
 import stat
 from pathlib import Path
@@ -49,14 +50,14 @@ def test_sync_before_joining_says_how_to_join(tmp_path: Path, capsys: pytest.Cap
 
 def test_joining_with_a_wrong_password_is_refused_at_once(pg_url: str, tmp_path: Path) -> None:
     """The server checks the password (scram), so a typo shows when joining, not in the field."""
-    from indexer.app import sync as app_sync
+    from indexer.app import team_sync as app_sync
     from indexer.app.workspace import SEED_NONE, Workspace
     from tests.team.conftest import member_url, unique
 
     app_sync.init_server(pg_url)
     member = unique("jo")
     app_sync.add_member(pg_url, member, "rep", "right-password")
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     try:
         with pytest.raises(app_sync.ServerUnreachableError, match=f"could not sign in .* as {member}"):
             app_sync.join(ws, member_url(pg_url, member), member, "rep", "wrong-password")

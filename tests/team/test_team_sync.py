@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from tests.items import save_item
+from indexer.app.content import open_home
+from indexer.app import search as app_search
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,7 +15,7 @@ from kb.services import answer_log, deals, reports
 from kb.team import server
 from kb.team.sync import server_engine
 from indexer.app import insight
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from tests.team.helpers import join_as, join_home, qa
 
 
@@ -22,7 +25,7 @@ def test_three_homes_share_content_and_count_every_entry_once(pg_url: str, tmp_p
     rep1, rep1_name = join_home(tmp_path, pg_url, "rep1", "rep")
     rep2, rep2_name = join_home(tmp_path, pg_url, "rep2", "rep")
 
-    expert.save_item(qa("sso-okta", "Do you support single sign-on with Okta?", "Yes, SAML 2.0 on every edition."))
+    save_item(expert, qa("sso-okta", "Do you support single sign-on with Okta?", "Yes, SAML 2.0 on every edition."))
     app_sync.sync_home(expert)
     deal_ids = {}
     for rep, name in ((rep1, rep1_name), (rep2, rep2_name)):  # two reps, two deals of the same name
@@ -32,7 +35,7 @@ def test_three_homes_share_content_and_count_every_entry_once(pg_url: str, tmp_p
     assert report.changed_item_ids == ["sso-okta"] and report.up["deals"] == 1 and report.up["stage events"] == 1
     app_sync.sync_home(rep2)
     for rep in (rep1, rep2):
-        assert [h.id for h in rep.search("okta single sign-on").hits][:1] == ["sso-okta"]
+        assert [h.id for h in app_search.search(rep, "okta single sign-on").hits][:1] == ["sso-okta"]
 
     # Offline: both reps log against their deal, then sync (twice: the second is a no-op).
     for rep, name, n in ((rep1, rep1_name, 3), (rep2, rep2_name, 2)):
@@ -68,24 +71,24 @@ def test_the_same_item_edited_on_two_expert_laptops_keeps_both(pg_url: str, tmp_
     server.init(pg_url)
     a, _ = join_home(tmp_path, pg_url, "expert_a", "expert")
     b, b_name = join_home(tmp_path, pg_url, "expert_b", "expert")
-    a.save_item(qa("sla", "What is the uptime SLA?", "99.9%."))
+    save_item(a, qa("sla", "What is the uptime SLA?", "99.9%."))
     # A few other documents: in a 1-2 document index Whoosh scores a re-saved document at zero
     # (pre-existing engine quirk, unrelated to sync; real knowledge bases hold hundreds).
     for n in range(5):
-        a.save_item(qa(f"other-{n}", f"Other question number {n}?", "Yes."))
+        save_item(a, qa(f"other-{n}", f"Other question number {n}?", "Yes."))
     app_sync.sync_home(a)
     app_sync.sync_home(b)
 
-    a.save_item(qa("sla", "What is the uptime SLA?", "99.95% on Enterprise."))
-    b.save_item(qa("sla", "What is the uptime SLA?", "99.9%, credits past that."))
+    save_item(a, qa("sla", "What is the uptime SLA?", "99.95% on Enterprise."))
+    save_item(b, qa("sla", "What is the uptime SLA?", "99.9%, credits past that."))
     app_sync.sync_home(a)
     report, _ = app_sync.sync_home(b).value
     assert report.conflicts == ["sla"]
     app_sync.sync_home(a)
 
     for ws in (a, b):
-        assert ws.get_item("sla").body == "99.95% on Enterprise."  # type: ignore[union-attr]
-        assert [h.id for h in ws.search("uptime SLA").hits][:1] == ["sla"]
+        assert app_search.get_item(ws, "sla").body == "99.95% on Enterprise."  # type: ignore[union-attr]
+        assert [h.id for h in app_search.search(ws, "uptime SLA").hits][:1] == ["sla"]
     engine = server_engine(pg_url)
     with Session(engine) as s:
         queued = s.scalars(select(Suggestion)).all()
@@ -102,16 +105,16 @@ def test_direct_mode_index_follows_another_writer(pg_url: str, tmp_path: Path, m
     from indexer.app.workspace import SEED_NONE, Workspace
 
     monkeypatch.setenv("EXPERT_ANSWERS_DB_URL", pg_url)
-    one = Workspace.open(tmp_path / "one", seed=SEED_NONE)
-    two = Workspace.open(tmp_path / "two", seed=SEED_NONE)
+    one = open_home(tmp_path / "one", seed=SEED_NONE)
+    two = open_home(tmp_path / "two", seed=SEED_NONE)
     for n in range(5):
-        one.save_item(qa(f"other-{n}", f"Other question number {n}?", "Yes."))
+        save_item(one, qa(f"other-{n}", f"Other question number {n}?", "Yes."))
     _, mark = app_sync.follow_other_writers(two, None)
     two.rebuild_index()
-    one.save_item(qa("gdpr", "Are you GDPR compliant?", "Yes, with an EU data processing addendum."))
-    assert two.search("GDPR").hits == []
+    save_item(one, qa("gdpr", "Are you GDPR compliant?", "Yes, with an EU data processing addendum."))
+    assert app_search.search(two, "GDPR").hits == []
     ids, mark = app_sync.follow_other_writers(two, mark)
-    assert ids == ["gdpr"] and [h.id for h in two.search("GDPR").hits] == ["gdpr"]
+    assert ids == ["gdpr"] and [h.id for h in app_search.search(two, "GDPR").hits] == ["gdpr"]
     assert app_sync.follow_other_writers(two, mark)[0] == []
     one.close()
     two.close()
@@ -124,17 +127,17 @@ def test_the_experts_synonyms_reach_every_laptop(pg_url: str, tmp_path: Path) ->
     expert, _ = join_home(tmp_path, pg_url, "expert", "expert")
     other, _ = join_home(tmp_path, pg_url, "other", "expert")
     rep, _ = join_home(tmp_path, pg_url, "rep", "rep")
-    expert.save_item(qa("sso", "Do you support Okta?", "Yes, through SAML 2.0."))
+    save_item(expert, qa("sso", "Do you support Okta?", "Yes, through SAML 2.0."))
     for n in range(5):
-        expert.save_item(qa(f"other-{n}", f"Other question number {n}?", "Yes."))
+        save_item(expert, qa(f"other-{n}", f"Other question number {n}?", "Yes."))
     expert.home.synonyms_path.write_text("okta, identity provider\n", encoding="utf-8")
     assert app_sync.sync_home(expert).value[0].up["synonyms"] == 1
     assert app_sync.sync_home(other).value[0].synonyms_changed
 
-    assert [h.id for h in rep.search("identity provider").hits] == []
+    assert [h.id for h in app_search.search(rep, "identity provider").hits] == []
     report, _ = app_sync.sync_home(rep).value
     assert report.synonyms_changed and rep.home.synonyms_path.read_text() == "okta, identity provider\n"
-    assert [h.id for h in rep.search("identity provider").hits][:1] == ["sso"]
+    assert [h.id for h in app_search.search(rep, "identity provider").hits][:1] == ["sso"]
 
     expert.home.synonyms_path.write_text("okta, identity provider, idp\n", encoding="utf-8")
     other.home.synonyms_path.write_text("okta, idp provider\n", encoding="utf-8")
@@ -183,3 +186,25 @@ def test_only_new_records_go_up_and_pulled_ones_never_count_as_waiting(pg_url: s
     engine.dispose()
     rep1.close()
     rep2.close()
+
+
+def test_sync_reports_the_one_progress_shape_and_stops_at_the_standard_cancel(pg_url: str, tmp_path: Path) -> None:
+    """``progress(done, total, label)`` as for imports and embedding, so ``kb.progress.cancellable``
+    stops a sync between its steps; a stopped sync is simply run again."""
+    import threading
+
+    import pytest
+
+    from kb.progress import Cancelled, cancellable, no_progress
+
+    server.init(pg_url)
+    rep, _ = join_home(tmp_path, pg_url, "rep", "rep")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        app_sync.sync_home(rep, cancellable(no_progress, stop))
+    seen: list[tuple[int, int, str]] = []
+    report, _seconds = app_sync.sync_home(rep, lambda done, total, label: seen.append((done, total, label))).value
+    assert report.finished_at is not None
+    assert seen[0] == (0, 2, "up") and seen[-1] == (2, 2, "done")
+    rep.close()

@@ -3,6 +3,7 @@ own CA (a throwaway one here), and a server whose certificate that CA did not si
 
 from __future__ import annotations
 
+from indexer.app.content import open_home
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from kb.team import server
 from kb.team.sync import server_engine
-from indexer.app import sync as app_sync
+from indexer.app import team_sync as app_sync
 from indexer.app.workspace import SEED_NONE, Workspace
 from tests.team.conftest import unique
 
@@ -78,7 +79,7 @@ def test_a_laptop_joins_and_syncs_over_verified_tls(tls_server: tuple[str, Path]
     tls_url = u.set(host="localhost", username=member, query={"sslmode": "verify-full", "sslrootcert": str(ca_crt)})
     url = tls_url.render_as_string(hide_password=False)
 
-    ws = Workspace.open(tmp_path / "home", seed=SEED_NONE)
+    ws = open_home(tmp_path / "home", seed=SEED_NONE)
     team = app_sync.join(ws, url, member, None, "pw")
     assert "sslmode=verify-full" in team.url
     report, _ = app_sync.sync_home(ws).value
@@ -90,7 +91,7 @@ def test_a_laptop_joins_and_syncs_over_verified_tls(tls_server: tuple[str, Path]
 
     other_ca = _ca(tmp_path, "not-the-team-ca")[1]  # a server this CA never signed: refused
     stranger = tls_url.set(query={"sslmode": "verify-full", "sslrootcert": str(other_ca)})
-    elsewhere = Workspace.open(tmp_path / "elsewhere", seed=SEED_NONE)
+    elsewhere = open_home(tmp_path / "elsewhere", seed=SEED_NONE)
     with pytest.raises(app_sync.ServerUnreachableError, match="certificate verify failed"):
         app_sync.join(elsewhere, stranger.render_as_string(hide_password=False), member, None, "pw")
     ws.close()

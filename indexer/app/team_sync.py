@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from kb.demo import demo_footprint, discard_demo
-from kb.models import AnswerLogEntry, Deal, Item, SyncState
+from kb.demo import demo_footprint, discard_demo, home_counts
+from kb.progress import ProgressFn, no_progress
+from kb.services import items
 from kb.team import server
 from kb.team import sync as team_sync
 from kb.team.credentials import connect_args, store_password
@@ -29,6 +29,7 @@ from kb.team import vectors as team_vectors
 from kb.team.sync import MEMBER_KEY, ROLE_KEY, SERVER_KEY, SyncReport
 
 from indexer.app.changes import Changes, Done
+from indexer.app.unit_of_work import touch
 from indexer.app import semantic
 from indexer.app.workspace import Workspace
 from indexer.engine.vectors import DIM, item_of
@@ -40,7 +41,6 @@ __all__ = [
     "status", "sync_home",
 ]  # fmt: skip
 
-ProgressFn = Callable[[str, int, int], None]
 T = TypeVar("T")
 
 
@@ -111,15 +111,15 @@ def remove_member(url: str, name: str, admin_password: str | None = None) -> Non
 
 # -- this laptop's membership -----------------------------------------------------------------------
 def _get(ws: Workspace, key: str) -> str | None:
-    return ws.run(lambda s: s.scalar(select(SyncState.value).where(SyncState.key == key)))
+    return ws.read(lambda s: team_sync.state(s.connection(), key, "")) or None
 
 
 def _put(ws: Workspace, values: dict[str, str]) -> None:
     def write(s: Session) -> None:
         for key, value in values.items():
-            s.merge(SyncState(key=key, value=value))
+            team_sync.set_state(s.connection(), key, value)
 
-    ws.run(write)
+    ws.write(write)
 
 
 def safe_url(url: str) -> str:
@@ -173,20 +173,13 @@ def _server_role(ws: Workspace, url: str, member: str) -> str:
 def _settle_local_content(ws: Workspace, discard: bool, keep: bool) -> str:
     """Before a first join: the demo is removed or kept to this laptop, and so is anything else
     the home holds; nothing a laptop had before joining is published by joining."""
-    def inspect(s: Session) -> tuple[Any, dict[str, int]]:
-        counts = {what: s.scalar(select(func.count()).select_from(model)) or 0
-                  for what, model in (("items", Item), ("deals", Deal), ("log entries", AnswerLogEntry))}
-        return demo_footprint(s), counts
-
-    demo, counts = ws.run(inspect)
+    demo, counts = ws.read(lambda s: (demo_footprint(s), home_counts(s)))
     if not any(counts.values()):
         return ""
     rest = {**counts, "items": counts["items"] - (len(demo.item_ids) if discard else 0),
             "deals": counts["deals"] - (len(demo.deal_ids) if discard else 0)}
     if discard:
-        rest["log entries"] = ws.run(lambda s: s.scalar(select(func.count()).select_from(AnswerLogEntry)
-                                     .where(AnswerLogEntry.deal_id.not_in(demo.deal_ids)
-                                            | AnswerLogEntry.deal_id.is_(None))) or 0)
+        rest["log entries"] = ws.read(lambda s: home_counts(s, besides_deals=demo.deal_ids)["log entries"])
     if any(rest.values()) and not keep:
         if discard:
             held = ", ".join(f"{n} {what}" for what, n in rest.items() if n)
@@ -200,12 +193,10 @@ def _settle_local_content(ws: Workspace, discard: bool, keep: bool) -> str:
             + "--keep-local to keep them on this laptop only")
     notes = []
     if discard and demo:
-        with ws._index_follows():
-            ws.run(lambda s: discard_demo(s, demo))
-            ws.reindex_ids(demo.item_ids)
+        ws.write(lambda s: discard_demo(s, demo))
         notes.append(f"removed the demo ({len(demo.item_ids)} items, {len(demo.deal_ids)} deals)")
     if keep and any(rest.values()):
-        kept = ws.run(lambda s: team_sync.keep_local(s.connection()))
+        kept = ws.write(lambda s: team_sync.keep_local(s.connection())).value
         notes.append(f"kept {len(kept.items)} items and {len(kept.deals)} deals on this laptop only")
     return "; ".join(notes)
 
@@ -251,33 +242,37 @@ def settings(ws: Workspace) -> TeamSettings:
 
 
 # -- sync -------------------------------------------------------------------------------------------
-def sync_home(ws: Workspace, progress: ProgressFn = lambda *_: None) -> Done[tuple[SyncReport, float]]:
+def sync_home(ws: Workspace, progress: ProgressFn = no_progress) -> Done[tuple[SyncReport, float]]:
     """Push then pull, then reindex only the changed items (and re-read the synonyms if they came
     down). Returns the report and the seconds the index update took, with what changed."""
     team = settings(ws)
     remote = team_sync.server_engine(team.url, _connect(ws, team.url))
+
+    def exchange(s: Session) -> SyncReport:
+        # Core-level and committed in its own transactions (a bulk write): what it touched is named
+        # here. The pending marker spans it, so a crash between the pull's commit and the reindex
+        # rebuilds the index on the next open; an unreachable server changes nothing locally.
+        report = team_sync.sync(s.get_bind(), remote, member=team.member, role=team.role, progress=progress,
+                                synonyms_path=ws.home.synonyms_path)  # fmt: skip
+        touch(s, Changes.of(items=report.changed_item_ids, log=True, gaps=True,
+                            suggestions=bool(report.conflicts), everything=bool(report.down.get("deals")
+                            or report.down.get("stage events") or report.down.get("suggestions"))))  # fmt: skip
+        pulled_at.append(time.perf_counter())  # what follows, until the write returns, is the reindex
+        return report
+
+    pulled_at: list[float] = []
     try:
-        # The pending marker makes a crash between the pull's commit and the reindex rebuild the
-        # index on the next open; an unreachable server changes nothing locally, so no marker stays.
-        with ws._index_follows(unchanged_on=(OperationalError,)):
-            report = team_sync.sync(
-                ws.store.engine, remote, member=team.member, role=team.role, progress=progress,
-                synonyms_path=ws.home.synonyms_path,
-            )
-            started = time.perf_counter()
-            ws.reindex_ids(report.changed_item_ids)
-            if report.synonyms_changed:
-                ws.index.reload_synonyms()
-            index_seconds = time.perf_counter() - started
+        done = ws.write(exchange, bulk=True, unchanged_on=(OperationalError,))
+        report = done.value
+        if report.synonyms_changed:
+            ws.index.reload_synonyms()
+        index_seconds = time.perf_counter() - pulled_at[0]
         report.down["vectors"], report.up["vectors"] = _exchange_vectors(ws, remote, team)
     except OperationalError as exc:
         raise ServerUnreachableError(f"team server {team.url} unreachable: {exc.orig}") from exc
     finally:
         remote.dispose()
-    changes = Changes.of(items=report.changed_item_ids, everything=bool(report.down.get("deals")
-                         or report.down.get("stage events") or report.down.get("suggestions")))
-    changes = changes | Changes.of(log=True, gaps=True, suggestions=bool(report.conflicts))
-    return Done((report, index_seconds), changes)
+    return Done((report, index_seconds), done.changes)
 
 
 def _exchange_vectors(ws: Workspace, remote: Any, team: TeamSettings) -> tuple[int, int]:
@@ -296,7 +291,7 @@ def _exchange_vectors(ws: Workspace, remote: Any, team: TeamSettings) -> tuple[i
         taken = store.adopt_vectors(found) if found else 0
         sent = 0
         if team.role == "expert":
-            kept = ws.run(lambda s: team_sync.local_only(s.connection())).items
+            kept = ws.read(lambda s: team_sync.local_only(s.connection())).items
             mine = {h for key, h in zip(list(store.ids), list(store.hashes)) if item_of(key) not in kept}
             new = team_vectors.missing(conn, store.model, mine)
             if new:
@@ -313,7 +308,7 @@ def status(ws: Workspace, *, probe: bool = False) -> SyncStatus:
         team = settings(ws)
     except NotJoinedError:
         return SyncStatus(False, None, {}, None)  # joining publishes nothing held before: nothing waits
-    pending = team_sync.pending(ws.store.engine, team.role)
+    pending = ws.read(lambda s: team_sync.pending(s.connection(), team.role))
     online = None
     if probe:
         engine = team_sync.server_engine(team.url, _connect(ws, team.url, 3))
@@ -324,7 +319,7 @@ def status(ws: Workspace, *, probe: bool = False) -> SyncStatus:
             online = False
         finally:
             engine.dispose()
-    return SyncStatus(True, team_sync.last_sync(ws.store.engine), pending, online, team.member, team.role,
+    return SyncStatus(True, ws.read(lambda s: team_sync.last_sync(s.connection())), pending, online, team.member, team.role,
                       make_url(team.url).render_as_string(hide_password=True))
 
 
@@ -334,10 +329,7 @@ def follow_other_writers(ws: Workspace, since: datetime | None) -> tuple[list[st
     The caller keeps the returned watermark in memory (the database is shared, so it cannot hold a
     per-laptop mark) and passes it back on the next refresh; ``None`` means "just take the mark".
     """
-    query = select(Item.id, Item.updated_at)
-    if since is not None:
-        query = query.where(Item.updated_at > since)
-    rows = ws.run(lambda s: s.execute(query).all())
+    rows = ws.read(lambda s: items.updated_since(s, since))
     if not rows:
         return [], since
     ids = [r[0] for r in rows]
@@ -348,7 +340,7 @@ def follow_other_writers(ws: Workspace, since: datetime | None) -> tuple[list[st
 
 def is_direct(ws: Workspace) -> bool:
     """The home works on a shared database itself (``EXPERT_ANSWERS_DB_URL`` on PostgreSQL)."""
-    return ws.store.engine.dialect.name != "sqlite"
+    return ws.read(lambda s: s.get_bind().dialect.name != "sqlite")
 
 
 @contextmanager
