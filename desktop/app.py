@@ -76,6 +76,7 @@ class Startup:
         home, source, cancel = self.home, self.args.content, self.window.cancel
 
         def open_home(progress: ProgressFn) -> Any:
+            semantic.load_model()  # first: its build peak then never adds to a big home's vectors
             ws = content.open_home(home, seed=seed, progress=cancellable(progress, cancel), content=source)
             # Before the window gets the home: vectors checked against the items and the shipped
             # ones adopted, so the status bar says "Words + meaning" from its first paint.

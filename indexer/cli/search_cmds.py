@@ -41,7 +41,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.mode != "lexical":
         semantic.catch_up(ws)  # the CLI starts cold: which items have vectors (the demo's ship with it)
         if semantic.ready(ws):
-            load_s = semantic.load_model(ws)  # once per process: not the search's own time
+            load_s = semantic.load_model()  # once per process: not the search's own time
     result = search.search(ws, args.text, limit=args.limit, deal_id=args.deal, filters=filters, expert=args.expert,
                            mode=args.mode)  # fmt: skip
     if result.index_problem:
