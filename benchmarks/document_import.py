@@ -67,7 +67,7 @@ def write_folder(folder: Path, n: int) -> None:
 
 def run_import(home: Path, folder: Path, meaning: bool) -> dict[str, object]:
     """In this (fresh) process: import, check words, embed, check meaning; report with peak RSS."""
-    from indexer.app import content, semantic
+    from indexer.app import content, search, semantic
     from indexer.app.content import SEED_NONE, open_home
 
     ws = open_home(home, seed=SEED_NONE)
@@ -82,8 +82,8 @@ def run_import(home: Path, folder: Path, meaning: bool) -> dict[str, object]:
     sample = random.Random(7).sample(docs, min(100, len(docs)))
     hits = 0
     for d in sample:
-        top = ws.search(f"zq{d}x1", limit=1, mode="lexical").hits
-        hits += bool(top) and f"zq{d}x1" in (ws.get_item(top[0].id).body if top else "")
+        top = search.search(ws, f"zq{d}x1", limit=1, mode="lexical").hits
+        hits += bool(top) and f"zq{d}x1" in (search.get_item(ws, top[0].id).body if top else "")
     out["words_found_at_1"] = f"{hits}/{len(sample)}"
     out["searchable_by_words_s"] = out["import_s"]
     if meaning:
@@ -101,8 +101,8 @@ def run_import(home: Path, folder: Path, meaning: bool) -> dict[str, object]:
             for d in sample[:50]:
                 f = fact(d, 1)
                 question = f"how often does the team review {f.split()[1]} {f.split()[2]} {f.split()[-3]}"
-                ids = [h.id for h in ws.search(question + f" zq{d}x1", limit=3, mode="semantic").hits]
-                found += any(f"zq{d}x1" in ws.get_item(i).body for i in ids)
+                ids = [h.id for h in search.search(ws, question + f" zq{d}x1", limit=3, mode="semantic").hits]
+                found += any(f"zq{d}x1" in search.get_item(ws, i).body for i in ids)
             out["meaning_found_in_top3"] = f"{found}/50"
     t2 = time.perf_counter()
     again = content.import_content(ws, folder).value
