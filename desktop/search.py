@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop.workers import Runner
 from indexer.app import search
-from indexer.app.search import MAX_QUESTION_CHARS
+from indexer.app.search import MAX_QUESTION_CHARS, clip
 from indexer.app.search import SearchResult
 from indexer.app.workspace import Workspace
 
@@ -108,7 +108,7 @@ class SearchController(QObject):
                 self.timer.start()
 
     def text(self) -> str:
-        return self._edit.text()[:MAX_QUESTION_CHARS].strip()
+        return clip(self._edit.text()).strip()  # the one cap, as search and the log apply it
 
     def seconds(self) -> float | None:
         """Seconds since the first keystroke of this question (what a log entry records)."""
