@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from indexer.app import content
+from indexer.app import content, semantic
 
 SMOKE_QUESTION = "do you have a SOC 2 report"
 TIMEOUT_MS = 300_000
@@ -31,6 +31,11 @@ class Smoke:
 
     def _search(self) -> None:
         print(f"smoke: opened {content.stats(self.window.ws)['indexed']} items", flush=True)
+        embedder = semantic.backend()  # loaded before the home opened: a bundle missing a library fails here
+        if embedder is None:
+            self._fail(f"the embedding model did not load ({semantic.status(self.window.ws)})")
+            return
+        print(f"smoke: search by meaning with {embedder}", flush=True)
         self.window.search_for(SMOKE_QUESTION)
 
     def _results(self, count: int) -> None:

@@ -17,7 +17,7 @@ from indexer.app.workspace import Workspace
 from indexer.engine import embedding
 from indexer.engine.embedding import EmbeddingUnavailable
 
-__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "load_model", "prepare", "ready", "reconcile", "status"]
+__all__ = ["EmbeddingUnavailable", "adopt_shipped", "catch_up", "backend", "load_model", "prepare", "ready", "reconcile", "status"]
 
 
 #: The bundled demo content's vectors, computed once (``python scripts/ship_demo_vectors.py``): a fresh
@@ -69,6 +69,11 @@ def ready(ws: Workspace) -> bool:
     return ws.index.vectors.ready and ws.index.semantic.unavailable() is None
 
 
+def backend() -> str | None:
+    """Which embedder answers by meaning in this process ("onnx", "numpy", …), None if none loaded."""
+    return embedding.loaded_backend()
+
+
 def load_model() -> float | None:
     """Load the embedding model now; returns the seconds it took, or None when it was already
     loaded or is not installed. The CLI reports this apart from the search's own time; the app
@@ -77,5 +82,8 @@ def load_model() -> float | None:
     if embedding.loaded() or embedding.available() is not None:
         return None
     started = time.perf_counter()
-    embedding.load_model()
+    try:
+        embedding.load_model()
+    except EmbeddingUnavailable:  # a damaged install: search answers by words and says why
+        return None
     return time.perf_counter() - started

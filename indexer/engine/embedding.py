@@ -319,6 +319,12 @@ def loaded() -> bool:
     return "model" in _shared
 
 
+def loaded_backend() -> str | None:
+    """The loaded model's backend ("onnx", "numpy", …), or None before one is loaded."""
+    model = _shared.get("model")
+    return model.backend if model is not None else None
+
+
 def available() -> str | None:
     """None when the model can load; otherwise why not (for the notice search shows)."""
     if "model" in _shared:  # loaded: nothing to look up on every search
@@ -330,4 +336,9 @@ def available() -> str | None:
         return str(exc)
     except ImportError:
         return "the 'tokenizers' library is not installed (pip install tokenizers)"
+    backend = chosen_backend()
+    if backend not in BACKENDS:
+        return f"{BACKEND_VARIABLE}={backend!r} is not one of {', '.join(BACKENDS)}"
+    if backend != "numpy" and (importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("onnx") is None):
+        return f"{BACKEND_VARIABLE}={backend} needs onnxruntime and onnx (pip install onnxruntime onnx)"
     return None
